@@ -1,0 +1,94 @@
+#include "ir/fixed_point.h"
+
+#include <cmath>
+
+namespace aie4ml {
+
+namespace {
+
+// Round an unrounded value u = q + f (q = floor(u), 0 <= f < 1) to an integer. The caller passes
+// whether f != 0, the sign of f - 1/2, and the sign of u (the modes symmetric about zero need it).
+int128 round_parts(int128 q, bool inexact, int cmp_half, bool negative, RoundingMode mode) {
+  if (!inexact) return q;
+  switch (mode) {
+    case RoundingMode::Trn: return q;
+    case RoundingMode::TrnZero: return negative ? q + 1 : q;
+    case RoundingMode::Rnd: return cmp_half >= 0 ? q + 1 : q;
+    case RoundingMode::RndMinInf: return cmp_half > 0 ? q + 1 : q;
+    case RoundingMode::RndZero:
+      if (cmp_half != 0) return cmp_half > 0 ? q + 1 : q;
+      return negative ? q + 1 : q;
+    case RoundingMode::RndInf:
+      if (cmp_half != 0) return cmp_half > 0 ? q + 1 : q;
+      return negative ? q : q + 1;
+    case RoundingMode::RndConv:
+      if (cmp_half != 0) return cmp_half > 0 ? q + 1 : q;
+      return (q & 1) ? q + 1 : q;
+  }
+  return q;
+}
+
+int sign(int128 v) { return v > 0 ? 1 : (v < 0 ? -1 : 0); }
+
+}  // namespace
+
+int128 round_shift(int128 v, int shift, RoundingMode mode) {
+  if (shift <= 0) return v * (int128{1} << -shift);
+  if (shift >= 126) {  // every representable v is far below 2^shift: only the sign and mode matter
+    if (v == 0) return 0;
+    return round_parts(v < 0 ? -1 : 0, true, v < 0 ? 1 : -1, v < 0, mode);
+  }
+  const int128 q = v >> shift;  // arithmetic shift: floor
+  const int128 rem = v - (q << shift);
+  const int128 half = int128{1} << (shift - 1);
+  return round_parts(q, rem != 0, sign(rem - half), v < 0, mode);
+}
+
+int64_t apply_overflow(int128 v, int width, bool is_signed, OverflowMode mode) {
+  const int128 lo = is_signed ? -(int128{1} << (width - 1)) : 0;
+  const int128 hi = is_signed ? (int128{1} << (width - 1)) - 1 : (int128{1} << width) - 1;
+  const int128 sym_lo = is_signed ? -hi : 0;
+  switch (mode) {
+    case OverflowMode::Wrap: {
+      const int128 span = int128{1} << width;
+      int128 r = ((v - lo) % span + span) % span + lo;
+      return static_cast<int64_t>(r);
+    }
+    case OverflowMode::Sat: return static_cast<int64_t>(v < lo ? lo : (v > hi ? hi : v));
+    case OverflowMode::SatSym: return static_cast<int64_t>(v < sym_lo ? sym_lo : (v > hi ? hi : v));
+    case OverflowMode::SatZero: return (v < lo || v > hi) ? 0 : static_cast<int64_t>(v);
+  }
+  return 0;
+}
+
+int64_t requantize(int128 v, int from_frac, const FixedType& to) {
+  return apply_overflow(round_shift(v, from_frac - to.frac, to.rounding), to.width, to.is_signed,
+                        to.overflow);
+}
+
+int64_t quantize(double x, const FixedType& to) {
+  if (std::isnan(x)) return 0;
+  if (std::isinf(x)) return x > 0 ? to.max_code() : to.min_code();
+  // Scale by 2^frac (exact in binary floating point) and split into floor + fraction (both exact).
+  const double v = std::ldexp(x, to.frac);
+  const double q = std::floor(v);
+  // From 2^116 on every double is a multiple of 2^64, so it wraps to 0 for any width <= 64 (and
+  // saturates otherwise); below it, q fits int128 exactly.
+  const double limit = 0x1p116;
+  if (q >= limit || q <= -limit) {
+    if (to.overflow == OverflowMode::SatZero) return 0;
+    if (to.overflow == OverflowMode::Wrap) return 0;
+    return q > 0 ? to.max_code() : (to.overflow == OverflowMode::SatSym && to.is_signed ? -to.max_code()
+                                                                                        : to.min_code());
+  }
+  // |q| < 2^100: either v is an integer (|v| >= 2^53) or q + 0.5 is exact, so the comparisons are exact.
+  const bool inexact = v != q;
+  const double mid = q + 0.5;
+  const int cmp_half = v > mid ? 1 : (v < mid ? -1 : 0);
+  const int128 rounded = round_parts(static_cast<int128>(q), inexact, cmp_half, v < 0, to.rounding);
+  return apply_overflow(rounded, to.width, to.is_signed, to.overflow);
+}
+
+double dequantize(int64_t q, const FixedType& t) { return std::ldexp(static_cast<double>(q), -t.frac); }
+
+}  // namespace aie4ml
