@@ -6,8 +6,9 @@
 // - A tensor with a FixedType holds only values q * 2^-frac; an op computes its exact real result and
 //   casts it into its output tensor's type (rounding, then overflow), as hls4ml's ap_fixed does.
 // - Dense: inputs {x [N,K], W [K,N_out], b [N_out] (optional)}; W is stored in x @ W orientation.
-//   Attribute "activation" is "linear", "relu" or "leaky_relu" (with "alpha"); the activation is
-//   applied to the exact result before the output cast. Attribute "accum" may hold an accumulator type.
+//   Attribute "activation" is "linear", "relu" or "leaky_relu" (with "alpha"); ReLU is applied to the
+//   output codes after the cast (as the kernel does after shift-round-saturate). Attribute "accum" may
+//   hold an accumulator type.
 // - `ops` is kept in topological order (Model::sort checks it is a DAG).
 #pragma once
 #include <cstdint>

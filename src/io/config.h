@@ -1,0 +1,48 @@
+// The user's configuration, hls4ml vocabulary (see DESIGN.md "Interfaces"):
+//   {"Model": {"Precision": "ap_fixed<8,3>", "BatchSize": 8, "Objective": "latency"},
+//    "LayerName": {"fc1": {"Precision": {"weight": "...", "bias": "...", "result": "...",
+//                                         "accum": "..."} | "ap_fixed<...>",
+//                          "CascadeLength": 2, "CascadeNum": 4, "Tiling": [4,8,8], "Placement": [col,row]}}}
+#pragma once
+#include <array>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "ir/numeric_type.h"
+
+namespace aie4ml {
+
+struct LayerPrecision {
+  std::optional<NumericType> weight, bias, result, accum;
+};
+
+struct LayerConfig {
+  LayerPrecision precision;
+  std::optional<int> cascade_length, cascade_num;
+  std::optional<std::array<int, 3>> tiling;   // mmul M x K x N
+  std::optional<std::pair<int, int>> placement;  // column, row of the layer's first kernel
+};
+
+struct Config {
+  std::optional<NumericType> default_precision;  // "Model"/"Precision"; nullopt: keep model's types
+  int batch_size = 8;
+  std::string objective = "latency";             // "latency" | "throughput"
+  std::optional<int> tile_budget;                // "Model"/"TileBudget"
+  std::map<std::string, LayerConfig> layers;     // by layer name
+
+  const LayerConfig* layer(const std::string& name) const {
+    auto it = layers.find(name);
+    return it == layers.end() ? nullptr : &it->second;
+  }
+  // Parse and validate; throws InputError naming the key. `source` names the file in messages.
+  static Config from_json(const nlohmann::json& j, const std::string& source = "config");
+  static Config load(const std::filesystem::path& path);
+  nlohmann::json to_json() const;
+};
+
+}  // namespace aie4ml
