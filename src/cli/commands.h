@@ -7,5 +7,7 @@ namespace aie4ml::cli {
 
 void add_inspect_command(CLI::App& app);
 void add_devices_command(CLI::App& app);
+void add_compile_command(CLI::App& app);
+void add_predict_command(CLI::App& app);
 
 }  // namespace aie4ml::cli

@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
   aie4ml::cli::add_inspect_command(app);
   aie4ml::cli::add_devices_command(app);
+  aie4ml::cli::add_compile_command(app);
+  aie4ml::cli::add_predict_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -7,6 +7,25 @@
 //   is left to passes/canonicalize.
 // Checks: malformed or truncated files, unsupported ops (named with node name and op type), dynamic
 //   non-batch dimensions, quantisers that cannot be represented; each throws InputError.
+//
+// What the importer produces (details in the per-family files of this folder):
+// - Dimension 0 of every graph input is the batch (kBatch) whatever the file declares there (symbolic,
+//   0, 1, 789444); any other dynamic dimension is an InputError naming the input. Initializers listed
+//   among the graph inputs (IR version 3) are constants.
+// - Names: an op is named after its ONNX node; an unnamed node gets "<OpType>_<first output>". Tensors
+//   keep their ONNX names; graph outputs keep theirs also when an Identity/Dropout/DequantizeLinear
+//   aliased them away.
+// - Gemm -> Dense (W = alpha * B[^T] in x @ W orientation, b = beta * C); MatMul with a constant weight
+//   -> Dense without bias (canonicalize fuses the following Add); MatMul of two activations -> MatMul.
+// - Identity, Dropout and the DequantizeLinear after an activation QuantizeLinear produce no IR op.
+// - Quantisers (qonnx.cpp): a power-of-two scale with zero point 0 gives a Quantize op whose output has
+//   a FixedType (AP_RND_CONV for ROUND, AP_SAT, or AP_SAT_SYM for narrow signed ranges); other
+//   parameters give a Quantize op with a float32 output and the attributes scale, zero_point, bitwidth,
+//   signed, narrow, rounding_mode (Trunc adds method="trunc", input_scale, in_bitwidth) that define
+//   y = scale * (clip(round(x / scale + zero_point)) - zero_point) exactly; later stages refuse those.
+//   QONNX BipolarQuant -> OpKind::Sign (attr scale). A Quantize output holds the real (dequantised)
+//   value. Quantisers on constants are folded: the constant gets the FixedType and integer codes when the
+//   scale is a power of two, else exact float32 values.
 #pragma once
 #include <filesystem>
 #include <string>

@@ -3,6 +3,9 @@
 //    "LayerName": {"fc1": {"Precision": {"weight": "...", "bias": "...", "result": "...",
 //                                         "accum": "..."} | "ap_fixed<...>",
 //                          "CascadeLength": 2, "CascadeNum": 4, "Tiling": [4,8,8], "Placement": [col,row]}}}
+// An hls4ml file that wraps these under "HLSConfig" is accepted too. Keys hls4ml uses that aie4ml has
+// no use for (ReuseFactor, Strategy, ...) are reported in `warnings`, not refused; a known key with a
+// wrong type or an invalid value throws InputError naming the key path (e.g. LayerName.fc1.Precision.weight).
 #pragma once
 #include <array>
 #include <filesystem>
@@ -10,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -33,7 +37,9 @@ struct Config {
   int batch_size = 8;
   std::string objective = "latency";             // "latency" | "throughput"
   std::optional<int> tile_budget;                // "Model"/"TileBudget"
+  std::optional<std::string> device;             // "Model"/"Device" (set by `compile --device`)
   std::map<std::string, LayerConfig> layers;     // by layer name
+  std::vector<std::string> warnings;             // ignored keys; not serialised
 
   const LayerConfig* layer(const std::string& name) const {
     auto it = layers.find(name);

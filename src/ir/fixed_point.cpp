@@ -1,6 +1,7 @@
 #include "ir/fixed_point.h"
 
 #include <cmath>
+#include <limits>
 
 namespace aie4ml {
 
@@ -34,9 +35,11 @@ int sign(int128 v) { return v > 0 ? 1 : (v < 0 ? -1 : 0); }
 
 int128 round_shift(int128 v, int shift, RoundingMode mode) {
   if (shift <= 0) return v * (int128{1} << -shift);
-  if (shift >= 126) {  // every representable v is far below 2^shift: only the sign and mode matter
+  if (shift >= 128) {  // |v| <= 2^127 <= 2^(shift-1): only the sign, the mode and one tie matter
     if (v == 0) return 0;
-    return round_parts(v < 0 ? -1 : 0, true, v < 0 ? 1 : -1, v < 0, mode);
+    // v / 2^shift lies in [-1/2, 1/2); it equals -1/2 only for v = -2^127 at shift 128.
+    const bool tie = shift == 128 && v == std::numeric_limits<int128>::min();
+    return round_parts(v < 0 ? -1 : 0, true, tie ? 0 : (v < 0 ? 1 : -1), v < 0, mode);
   }
   const int128 q = v >> shift;  // arithmetic shift: floor
   const int128 rem = v - (q << shift);
@@ -50,8 +53,10 @@ int64_t apply_overflow(int128 v, int width, bool is_signed, OverflowMode mode) {
   const int128 sym_lo = is_signed ? -hi : 0;
   switch (mode) {
     case OverflowMode::Wrap: {
+      // Keep the low `width` bits (two's complement), then sign-extend: no intermediate can overflow.
       const int128 span = int128{1} << width;
-      int128 r = ((v - lo) % span + span) % span + lo;
+      int128 r = v & (span - 1);
+      if (r > hi) r -= span;
       return static_cast<int64_t>(r);
     }
     case OverflowMode::Sat: return static_cast<int64_t>(v < lo ? lo : (v > hi ? hi : v));
@@ -68,9 +73,18 @@ int64_t requantize(int128 v, int from_frac, const FixedType& to) {
 
 int64_t quantize(double x, const FixedType& to) {
   if (std::isnan(x)) return 0;
-  if (std::isinf(x)) return x > 0 ? to.max_code() : to.min_code();
+  if (std::isinf(x)) {
+    if (x > 0) return to.max_code();
+    return to.overflow == OverflowMode::SatSym && to.is_signed ? -to.max_code() : to.min_code();
+  }
   // Scale by 2^frac (exact in binary floating point) and split into floor + fraction (both exact).
   const double v = std::ldexp(x, to.frac);
+  if (v == 0 && x != 0) {
+    // x * 2^frac underflowed: its magnitude is far below 1/2, so only its sign and the mode matter
+    // (floor of a tiny negative value is -1).
+    return apply_overflow(round_parts(x < 0 ? -1 : 0, true, x < 0 ? 1 : -1, x < 0, to.rounding), to.width,
+                          to.is_signed, to.overflow);
+  }
   const double q = std::floor(v);
   // From 2^116 on every double is a multiple of 2^64, so it wraps to 0 for any width <= 64 (and
   // saturates otherwise); below it, q fits int128 exactly.

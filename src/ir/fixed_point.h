@@ -23,7 +23,8 @@ int64_t apply_overflow(int128 v, int width, bool is_signed, OverflowMode mode);
 int64_t requantize(int128 v, int from_frac, const FixedType& to);
 
 // Quantise a real number into `to` (exact for every finite double). NaN maps to 0; +-Inf saturate to the
-// extreme codes whatever the overflow mode, since no wrapped value of infinity exists.
+// extreme codes whatever the overflow mode, since no wrapped value of infinity exists (under AP_SAT_SYM
+// the extremes are +-max_code).
 int64_t quantize(double x, const FixedType& to);
 
 // The real value of code q in type t.

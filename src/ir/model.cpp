@@ -31,6 +31,7 @@ constexpr std::array kOpNames{
     OpName{OpKind::GlobalAveragePool, "GlobalAveragePool"},
     OpName{OpKind::Flatten, "Flatten"},     OpName{OpKind::Reshape, "Reshape"},
     OpName{OpKind::Transpose, "Transpose"}, OpName{OpKind::Concat, "Concat"},
+    OpName{OpKind::Sign, "Sign"},
 };
 
 nlohmann::json attr_to_json(const AttrValue& v) {
@@ -252,7 +253,9 @@ Model Model::from_json(const nlohmann::json& j) {
       op.name = e.at("name").get<std::string>();
       op.inputs = e.at("inputs").get<std::vector<std::string>>();
       op.outputs = e.at("outputs").get<std::vector<std::string>>();
-      for (auto& [key, v] : e.value("attrs", nlohmann::json::object()).items()) op.attrs[key] = attr_from_json(v);
+      // Bind the attrs object first: items() of a temporary would dangle inside the range-for.
+      const nlohmann::json attrs = e.value("attrs", nlohmann::json::object());
+      for (auto& [key, v] : attrs.items()) op.attrs[key] = attr_from_json(v);
       m.ops.push_back(std::move(op));
     }
     return m;

@@ -37,6 +37,8 @@ enum class OpKind : uint8_t {
   Quantize,           // cast input to the output tensor's type (QDQ / QONNX quantisers)
   Conv, MaxPool, AveragePool, GlobalAveragePool,
   Flatten, Reshape, Transpose, Concat,
+  Sign,               // QONNX BipolarQuant: +scale where x >= 0, else -scale (attr "scale"); unlike ONNX
+                      // Sign, 0 maps to +scale
 };
 
 std::string_view to_string(OpKind k);

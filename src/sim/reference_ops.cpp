@@ -1,5 +1,8 @@
 #include "sim/reference_ops.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "ir/fixed_point.h"
@@ -23,6 +26,91 @@ std::vector<int64_t> dense_codes(const DenseSpec& s, std::span<const int64_t> x,
       y[b * N + n] = s.relu && q < 0 ? 0 : q;
     }
   return y;
+}
+
+}  // namespace aie4ml
+
+namespace aie4ml {
+
+int128 round_div(int128 num, int128 den, RoundingMode mode) {
+  // floor division, then the same "which neighbour" decision as round_shift on the remainder.
+  int128 q = num / den;
+  if (q * den > num) q -= 1;
+  const int128 rem = num - q * den;  // 0 <= rem < den
+  if (rem == 0) return q;
+  const int128 twice = 2 * rem;
+  const int cmp = twice > den ? 1 : (twice < den ? -1 : 0);
+  const bool negative = num < 0;
+  switch (mode) {
+    case RoundingMode::Trn: return q;
+    case RoundingMode::TrnZero: return negative ? q + 1 : q;
+    case RoundingMode::Rnd: return cmp >= 0 ? q + 1 : q;
+    case RoundingMode::RndMinInf: return cmp > 0 ? q + 1 : q;
+    case RoundingMode::RndZero: return cmp != 0 ? (cmp > 0 ? q + 1 : q) : (negative ? q + 1 : q);
+    case RoundingMode::RndInf: return cmp != 0 ? (cmp > 0 ? q + 1 : q) : (negative ? q : q + 1);
+    case RoundingMode::RndConv: return cmp != 0 ? (cmp > 0 ? q + 1 : q) : ((q & 1) ? q + 1 : q);
+  }
+  return q;
+}
+
+int64_t leaky_relu_code(int64_t q, int64_t alpha_code, int alpha_frac, const FixedType& out) {
+  if (q >= 0) return q;
+  return requantize(static_cast<int128>(q) * alpha_code, out.frac + alpha_frac, out);
+}
+
+FixedType activation_index_type(const FixedType& in) {
+  const int frac = std::min(in.frac, 7);
+  return FixedType{12, frac, true, RoundingMode::RndConv, OverflowMode::Sat};
+}
+
+namespace {
+
+template <class F>
+ActivationTable make_table(const FixedType& in, const FixedType& out, F f) {
+  ActivationTable t{in, activation_index_type(in), {}};
+  for (int64_t c = t.index.min_code(); c <= t.index.max_code(); ++c)
+    t.entries.push_back(quantize(f(dequantize(c, t.index)), out));
+  return t;
+}
+
+}  // namespace
+
+ActivationTable sigmoid_table(const FixedType& in, const FixedType& out) {
+  return make_table(in, out, [](double v) { return 1.0 / (1.0 + std::exp(-v)); });
+}
+
+ActivationTable tanh_table(const FixedType& in, const FixedType& out) {
+  return make_table(in, out, [](double v) { return std::tanh(v); });
+}
+
+SoftmaxTable softmax_table(const FixedType& in) {
+  SoftmaxTable t{in, activation_index_type(in), {}};
+  const FixedType e{SoftmaxTable::kExpFrac + 2, SoftmaxTable::kExpFrac, false, RoundingMode::RndConv,
+                    OverflowMode::Sat};
+  for (int64_t c = t.index.min_code(); c <= t.index.max_code(); ++c)
+    t.exp_entries.push_back(c > 0 ? 0 : quantize(std::exp(dequantize(c, t.index)), e));
+  return t;
+}
+
+void softmax_codes(const SoftmaxTable& t, const FixedType& out, const int64_t* x, int64_t* y, int64_t n,
+                   int64_t stride) {
+  if (n <= 0) return;
+  int64_t m = x[0];
+  for (int64_t j = 1; j < n; ++j) m = std::max(m, x[j * stride]);
+  thread_local std::vector<int64_t> e;
+  e.resize(static_cast<size_t>(n));
+  int128 sum = 0;
+  for (int64_t j = 0; j < n; ++j) {
+    const int64_t d = x[j * stride] - m;  // <= 0, exact
+    e[j] = t.exp_entries[static_cast<size_t>(requantize(d, t.in.frac, t.index) - t.index.min_code())];
+    sum += e[j];
+  }
+  for (int64_t j = 0; j < n; ++j) {
+    // y = e / sum in units of 2^-out.frac: e * 2^frac / sum (or e / (sum * 2^-frac)).
+    const int128 num = out.frac >= 0 ? static_cast<int128>(e[j]) << out.frac : static_cast<int128>(e[j]);
+    const int128 den = out.frac >= 0 ? sum : sum << -out.frac;
+    y[j * stride] = apply_overflow(round_div(num, den, out.rounding), out.width, out.is_signed, out.overflow);
+  }
 }
 
 }  // namespace aie4ml

@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "ir/fixed_point.h"
 #include "ir/numeric_type.h"
 
 namespace aie4ml {
@@ -24,5 +25,43 @@ struct DenseSpec {
 // empty. The cast is requantize(acc, input.frac + weight.frac, output).
 std::vector<int64_t> dense_codes(const DenseSpec& spec, std::span<const int64_t> x,
                                  std::span<const int64_t> w, std::span<const int64_t> bias);
+
+// ---- activations (their fixed-point definitions are documented in docs/numerics.md) -------------
+
+// Round the rational num / den (den > 0) to an integer under `mode`, exactly.
+int128 round_div(int128 num, int128 den, RoundingMode mode);
+
+// LeakyReLU on output codes (as the Dense kernel applies it after its cast): q >= 0 stays, a negative q
+// becomes requantize(q * alpha_code, out.frac + alpha_frac, out).
+int64_t leaky_relu_code(int64_t q, int64_t alpha_code, int alpha_frac, const FixedType& out);
+
+// Sigmoid, Tanh and Softmax's exponential are tables indexed by the input requantised into
+// activation_index_type(in) = ap_fixed<12, 12 - min(in.frac, 7), AP_RND_CONV, AP_SAT>: exact per code
+// for inputs of at most 12 bits and frac <= 7; otherwise resolution 2^-7 over [-16, 16).
+FixedType activation_index_type(const FixedType& in);
+
+struct ActivationTable {
+  FixedType in, index;           // input type and the table's index type
+  std::vector<int64_t> entries;  // entries[c - index.min_code()] for index code c
+  int64_t lookup(int64_t x) const {
+    return entries[static_cast<size_t>(requantize(x, in.frac, index) - index.min_code())];
+  }
+};
+
+// entries = quantize(f(index value), out) with f evaluated in double precision.
+ActivationTable sigmoid_table(const FixedType& in, const FixedType& out);
+ActivationTable tanh_table(const FixedType& in, const FixedType& out);
+
+// Softmax over n codes x[0], x[stride], ...: d = x - max(x); e = E[index(d)] with
+// E(v) = round_half_even(exp(v) * 2^16) (so e <= 2^16); y = cast(e / sum(e)) into `out` with out's
+// rounding (an exact rational rounding) and overflow.
+struct SoftmaxTable {
+  static constexpr int kExpFrac = 16;
+  FixedType in, index;
+  std::vector<int64_t> exp_entries;  // by index code - index.min_code()
+};
+SoftmaxTable softmax_table(const FixedType& in);
+void softmax_codes(const SoftmaxTable& table, const FixedType& out, const int64_t* x, int64_t* y, int64_t n,
+                   int64_t stride);
 
 }  // namespace aie4ml

@@ -1,0 +1,14 @@
+// placement.svg: a map of the array for humans.
+// Reads: a Design. Writes: SVG text (deterministic: integer coordinates, fixed order). Checks: nothing.
+// Shows compute tiles coloured by layer (numbered as in the legend), cascade links inside chains, memory
+// tiles holding shared buffers with their writer/reader links, and PLIO ports on the shim row.
+#pragma once
+#include <string>
+
+#include "design/design.h"
+
+namespace aie4ml {
+
+std::string placement_svg(const Design& design);
+
+}  // namespace aie4ml

@@ -1,0 +1,203 @@
+// Design IR (level 2 of 3): the model mapped onto an AIE-ML array.
+//
+// A Design is what partition -> place -> plan_transport -> allocate_buffers produce and what check_design,
+// codegen and the performance model read. It is plain data with a JSON form (design.json) that is
+// deterministic: the same model, config and device give byte-identical JSON.
+//
+// design.json in brief (every key is written; arrays keep the order given here):
+//   {"format": "aie4ml-design", "version": 1, "model", "device", "batch",
+//    "array": {"columns", "compute_rows", "memory_tile_rows"},
+//    "layers": [{"name", "op", "activation", "in_features", "out_features", "in_padded", "out_padded",
+//                "k_slice", "n_slice", "cas_length", "cas_num", "tiling": [M,K,N], "batch_padded",
+//                "type_pair", "input_type", "weight_type", "output_type", "acc_bits",
+//                "input_tensor", "output_tensor", "weight_tensor", "bias_tensor", "origin": [col,row],
+//                "placement_fixed", "cost",
+//                "kernels": [{"name", "variant", "chain", "position", "k_range": [b,e), "n_range": [b,e),
+//                             "tile": [col,row], "cascade_in", "cascade_out", "writes_output",
+//                             "buffers": [{"name", "role", "bytes", "home": [col,row],
+//                                          "banks": [..], "offsets": [..]}]}]}],
+//    "cascades": [{"from", "to"}],
+//    "direct_buffers": [{"name", "tensor", "producer", "consumer", "bytes", "mode", "home": [col,row],
+//                        "producer_channel", "consumer_channel"}],
+//    "shared_buffers": [{"name", "tensor", "producer", "consumers": [..], "location": [col,row],
+//                        "feature_offset", "dimension": [features, batch], "element_bytes", "num_buffers",
+//                        "writers": [port], "readers": [port]}],
+//      port = {"name", "access": {"buffer_dimension", "tiling_dimension", "offset",
+//                                 "tile_traversal": [{"dimension", "stride", "wrap"}], "boundary_dimension"},
+//              "dma_tile": [col,row], "dma_channel", "source": endpoint | null, "destinations": [endpoint],
+//              "feature_range": [b,e)}
+//      endpoint = {"kernel" | "plio", "tile": [col,row], "channel"}
+//    "plio": [{"name", "direction", "tensor", "width_bits", "frequency_mhz", "column", "channels",
+//              "feature_range": [b,e), "row_elements", "rows", "element_bits"}],
+//    "placement": {"method", "cost", "lower_bound", "optimal", "nodes", "stopped_by"}}
+//
+// Coordinates: compute tile (col,row), row 0 the lowest compute row (ADF tile()); memory tile (col,row),
+// row 0 the memory-tile row nearest the shim; PLIO by shim column. Ranges are half-open [begin,end).
+// Shared buffers are [features, batch] with features the fastest-varying dimension (ADF tiling
+// dimension 0), i.e. batch-major rows of features.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace aie4ml {
+
+struct TileCoord {
+  int col = 0, row = 0;
+  auto operator<=>(const TileCoord&) const = default;
+};
+
+struct Range {
+  int64_t begin = 0, end = 0;
+  int64_t size() const { return end - begin; }
+  auto operator<=>(const Range&) const = default;
+};
+
+// One allocation in a compute tile's data memory; `copies` ping-pong copies each with a bank and offset.
+struct BufferAlloc {
+  std::string name;       // unique in the design
+  std::string role;       // "weights" | "bias" | "input" | "output" | "stack" | "heap"
+  int64_t bytes = 0;      // size of one copy
+  TileCoord home;         // the tile whose data memory holds it
+  std::vector<int> banks;          // bank of each copy
+  std::vector<int64_t> offsets;    // byte offset of each copy within the home tile's data memory
+  int copies() const { return static_cast<int>(offsets.size()); }
+};
+
+struct KernelInstance {
+  std::string name;       // "<layer>_c<chain>_p<position>"
+  std::string variant;    // "dense_single" | "dense_first" | "dense_middle" | "dense_last"
+  int chain = 0;          // 0..cas_num-1 (output-feature slice)
+  int position = 0;       // 0..cas_length-1 (input-feature slice, west to east along the cascade)
+  Range k_range, n_range; // slice of the layer's padded input and output features
+  TileCoord tile;
+  bool cascade_in = false, cascade_out = false, writes_output = false;
+  std::vector<BufferAlloc> buffers;
+  const BufferAlloc* buffer(const std::string& role) const;
+};
+
+struct LayerDesign {
+  std::string name, op = "Dense", activation = "linear";
+  int64_t in_features = 0, out_features = 0;  // real
+  int64_t in_padded = 0, out_padded = 0;      // cas_length * k_slice, cas_num * n_slice
+  int64_t k_slice = 0, n_slice = 0;           // per kernel
+  int cas_length = 1, cas_num = 1;
+  int tile_m = 4, tile_k = 8, tile_n = 8;     // aie::mmul shape
+  int64_t batch_padded = 0;                   // M: the batch padded to a multiple of 2 x tile_m
+  std::string type_pair;                      // "int8xint8", ...
+  std::string input_type, weight_type, output_type;  // numeric type strings
+  int input_bytes = 1, weight_bytes = 1, output_bytes = 1, acc_bits = 32;
+  std::string input_tensor, output_tensor, weight_tensor, bias_tensor;
+  TileCoord origin;                           // tile of kernel (chain 0, position 0)
+  bool placement_fixed = false;               // set by a Placement override
+  double cost = 0;                            // partition cost of the chosen candidate
+  std::vector<KernelInstance> kernels;        // chain-major: index = chain * cas_length + position
+
+  int tiles() const { return cas_length * cas_num; }
+  KernelInstance& kernel(int chain, int position) { return kernels[chain * cas_length + position]; }
+  const KernelInstance& kernel(int chain, int position) const { return kernels[chain * cas_length + position]; }
+};
+
+struct CascadeLink {
+  std::string from, to;  // kernel names
+};
+
+// A tensor edge between exactly one producer kernel and one consumer kernel with the same layout.
+struct DirectBuffer {
+  std::string name, tensor, producer, consumer;  // producer/consumer: kernel names
+  int64_t bytes = 0;                             // one copy (double-buffered)
+  std::string mode;        // "shared_memory": one buffer both cores reach; "dma": tile DMA copy
+  TileCoord home;          // shared_memory: where the buffer lives
+  int producer_channel = -1, consumer_channel = -1;  // dma: MM2S on producer tile, S2MM on consumer tile
+};
+
+// ADF tiling parameters of one shared-buffer port (UG1603 `tiling({...})`).
+struct TraversalStep {
+  int dimension = 0;
+  int64_t stride = 0, wrap = 0;
+  bool operator==(const TraversalStep&) const = default;
+};
+
+struct TilingParams {
+  std::vector<int64_t> buffer_dimension, tiling_dimension, offset, boundary_dimension;
+  std::vector<TraversalStep> tile_traversal;  // innermost loop first
+  bool operator==(const TilingParams&) const = default;
+};
+
+// A compute-tile or PLIO end of a shared-buffer port.
+struct Endpoint {
+  std::string kernel;  // kernel name, or empty for a PLIO endpoint
+  std::string plio;    // PLIO port name, or empty
+  TileCoord tile;      // the tile whose DMA channel is used (kernel endpoints)
+  int channel = -1;    // that tile's DMA channel (S2MM for destinations, MM2S for sources)
+};
+
+struct SharedBufferPort {
+  std::string name;
+  TilingParams access;
+  TileCoord dma_tile;       // memory tile whose DMA channel serves this port (home or east/west neighbour)
+  int dma_channel = -1;     // S2MM channel for writers, MM2S channel for readers
+  std::optional<Endpoint> source;        // writers: who streams into the port
+  std::vector<Endpoint> destinations;    // readers: every kernel (or PLIO) the port broadcasts to
+  Range feature_range;                   // features of the tensor this port carries (absolute)
+};
+
+struct SharedBuffer {
+  std::string name, tensor;
+  std::string producer;                  // layer name or "plio:<name>"
+  std::vector<std::string> consumers;    // layer names or "plio:<name>"
+  TileCoord location;                    // memory tile
+  int64_t feature_offset = 0;            // shards: first tensor feature held
+  std::vector<int64_t> dimension;        // {features, batch}
+  int element_bytes = 1;
+  int num_buffers = 2;
+  std::vector<SharedBufferPort> writers, readers;
+  int64_t bytes() const;                 // all copies
+};
+
+struct PlioPort {
+  std::string name, direction;  // "in" (PL -> AIE) | "out"
+  std::string tensor;
+  int width_bits = 128;
+  double frequency_mhz = 0;
+  int column = 0;
+  int channels = 0;             // PL-interface channels it occupies in its column
+  Range feature_range;          // features of the tensor it carries
+  int64_t row_elements = 0;     // elements per sample row on the stream (feature range padded to whole words)
+  int64_t rows = 0;             // samples per batch
+  int element_bits = 8;
+};
+
+struct PlacementReport {
+  std::string method;       // e.g. "branch-and-bound"
+  double cost = 0, lower_bound = 0;
+  bool optimal = false;
+  int64_t nodes = 0;
+  std::string stopped_by;   // "complete" | "node_limit" | "time_limit"
+};
+
+struct Design {
+  std::string model, device;
+  int64_t batch = 0;
+  int columns = 0, compute_rows = 0, memory_tile_rows = 0;
+  std::vector<LayerDesign> layers;  // topological order
+  std::vector<CascadeLink> cascades;
+  std::vector<DirectBuffer> direct_buffers;
+  std::vector<SharedBuffer> shared_buffers;
+  std::vector<PlioPort> plio;
+  PlacementReport placement;
+
+  int tiles_used() const;
+  int tiles_total() const { return columns * compute_rows; }
+  const LayerDesign* layer(const std::string& name) const;
+  const KernelInstance* kernel(const std::string& name) const;
+
+  nlohmann::json to_json() const;
+  static Design from_json(const nlohmann::json& j);  // throws InputError naming the bad key
+  std::string dump() const;                          // to_json().dump(1) + "\n": design.json text
+};
+
+}  // namespace aie4ml

@@ -1,0 +1,661 @@
+// Legality checker (see check_design.h for the rules). Deliberately shares no code with the planning
+// passes: every expectation (slice alignment, buffer sizes, kernel layouts, reachability, channel use) is
+// derived here again from the Design's own numbers and the Device, so a planner bug cannot hide itself.
+// The only shared piece is the meaning of ADF tiling parameters (design/tiling.h).
+#include "passes/check_design.h"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "design/tiling.h"
+#include "support/error.h"
+
+namespace aie4ml {
+
+namespace {
+
+std::string at(TileCoord t) { return fmt::format("({},{})", t.col, t.row); }
+
+// One element of a stream: tensor feature and batch row, or "don't care" padding.
+struct Element {
+  int64_t feature = -1, row = -1;
+  bool real = false;
+};
+
+class Checker {
+ public:
+  Checker(const Design& d, const Device& dev) : d_(d), dev_(dev) {
+    for (auto& l : d.layers)
+      for (auto& k : l.kernels) {
+        kernels_[k.name] = &k;
+        layer_of_[k.name] = &l;
+      }
+  }
+
+  std::vector<Violation> run() {
+    check_kernels_on_array();
+    for (auto& l : d_.layers) check_layer(l);
+    check_memory();
+    check_cascades();
+    check_tile_dma();
+    check_shared_buffers();
+    check_memtiles();
+    check_plio();
+    check_dataflow();
+    return std::move(out_);
+  }
+
+ private:
+  template <typename... Args>
+  void fail(const std::string& rule, fmt::format_string<Args...> f, Args&&... args) {
+    out_.push_back({rule, fmt::format(f, std::forward<Args>(args)...)});
+  }
+
+  // ---- kernels and layers ----
+
+  void check_kernels_on_array() {
+    std::map<TileCoord, std::string> owner;
+    for (auto& l : d_.layers)
+      for (auto& k : l.kernels) {
+        if (k.tile.col < 0 || k.tile.col >= dev_.columns || k.tile.row < 0 || k.tile.row >= dev_.compute_rows)
+          fail("array-bounds", "kernel {} at {} is outside the {} x {} compute array", k.name, at(k.tile), dev_.columns,
+               dev_.compute_rows);
+        auto [it, fresh] = owner.emplace(k.tile, k.name);
+        if (!fresh) fail("tile-occupancy", "kernels {} and {} both sit on tile {}", it->second, k.name, at(k.tile));
+      }
+  }
+
+  static int64_t alignment(int tile, int bytes) {
+    const int64_t lanes = std::max(1, 16 / bytes), words = std::max(1, 4 / bytes);
+    return std::lcm(std::lcm(static_cast<int64_t>(2 * tile), lanes), words);
+  }
+
+  void check_layer(const LayerDesign& l) {
+    if (static_cast<int>(l.kernels.size()) != l.cas_length * l.cas_num)
+      fail("layer-shape", "layer {}: {} kernels for {} x {}", l.name, l.kernels.size(), l.cas_length, l.cas_num);
+    std::set<std::pair<int, int>> seen;
+    for (auto& k : l.kernels)
+      if (k.chain < 0 || k.chain >= l.cas_num || k.position < 0 || k.position >= l.cas_length ||
+          !seen.insert({k.chain, k.position}).second)
+        fail("layer-shape", "layer {}: kernel {} has chain {} position {} (duplicate or out of range)", l.name, k.name,
+             k.chain, k.position);
+    auto shapes = dev_.mmul_shapes.find(l.type_pair);
+    const MmulShape t{l.tile_m, l.tile_k, l.tile_n};
+    if (shapes == dev_.mmul_shapes.end() || std::find(shapes->second.begin(), shapes->second.end(), t) == shapes->second.end())
+      fail("layer-shape", "layer {}: tiling {}x{}x{} is not an mmul shape for {} on {}", l.name, l.tile_m, l.tile_k,
+           l.tile_n, l.type_pair, dev_.name);
+    const int64_t m_unit = 2 * static_cast<int64_t>(l.tile_m);
+    if (l.batch_padded < d_.batch || l.batch_padded % m_unit != 0 || l.batch_padded - d_.batch >= m_unit)
+      fail("layer-shape", "layer {}: batch {} padded to {} (expected the next multiple of {})", l.name, d_.batch,
+           l.batch_padded, m_unit);
+    check_slices(l, "K", l.in_features, l.k_slice, l.cas_length, l.in_padded, alignment(l.tile_k, l.input_bytes));
+    check_slices(l, "N", l.out_features, l.n_slice, l.cas_num, l.out_padded, alignment(l.tile_n, l.output_bytes));
+    for (auto& k : l.kernels) {
+      if (k.k_range != Range{k.position * l.k_slice, (k.position + 1) * l.k_slice} ||
+          k.n_range != Range{k.chain * l.n_slice, (k.chain + 1) * l.n_slice})
+        fail("slices", "layer {}: kernel {} handles K [{}, {}) and N [{}, {}), not its slices", l.name, k.name,
+             k.k_range.begin, k.k_range.end, k.n_range.begin, k.n_range.end);
+      if (k.writes_output != (k.position == l.cas_length - 1) || k.cascade_in != (k.position > 0) ||
+          k.cascade_out != (k.position < l.cas_length - 1))
+        fail("cascade", "layer {}: kernel {} has the wrong cascade role for position {}", l.name, k.name, k.position);
+      check_kernel_buffers(l, k);
+    }
+  }
+
+  void check_slices(const LayerDesign& l, const char* axis, int64_t real, int64_t slice, int parts, int64_t padded,
+                    int64_t align) {
+    if (slice <= 0 || slice % align != 0)
+      fail("slices", "layer {}: {} slice {} is not a positive multiple of {}", l.name, axis, slice, align);
+    if (padded != slice * parts || padded < real)
+      fail("slices", "layer {}: {} padded to {} with {} slices of {} does not cover {} features", l.name, axis, padded,
+           parts, slice, real);
+    if ((parts - 1) * slice >= real)
+      fail("slices", "layer {}: the last {} slice of {} holds no real feature ({} features)", l.name, axis, slice, real);
+  }
+
+  void check_kernel_buffers(const LayerDesign& l, const KernelInstance& k) {
+    auto find = [&](const char* role) { return k.buffer(role); };
+    const int64_t bank = dev_.bank_bytes();
+    const int64_t w_need = l.k_slice * l.n_slice * l.weight_bytes;
+    if (auto* w = find("weights")) {
+      if (w->bytes < w_need || w->copies() != 1)
+        fail("buffer-size", "kernel {}: weights buffer of {} bytes x {} copies, needs {} bytes once", k.name, w->bytes,
+             w->copies(), w_need);
+      if (w->bytes > bank) fail("weights-bank", "kernel {}: {} bytes of weights exceed one {}-byte bank", k.name, w->bytes, bank);
+    } else {
+      fail("buffer-size", "kernel {}: no weights buffer", k.name);
+    }
+    if (w_need > bank) fail("weights-bank", "kernel {}: its {} x {} weight slice needs {} bytes, more than one {}-byte bank",
+                            k.name, l.k_slice, l.n_slice, w_need, bank);
+    auto need = [&](const char* role, int64_t bytes, int copies) {
+      auto* b = find(role);
+      if (!b)
+        fail("buffer-size", "kernel {}: no {} buffer", k.name, role);
+      else if (b->bytes < bytes || b->copies() != copies)
+        fail("buffer-size", "kernel {}: {} buffer of {} bytes x {} copies, needs {} bytes x {}", k.name, role, b->bytes,
+             b->copies(), bytes, copies);
+    };
+    need("input", l.batch_padded * l.k_slice * l.input_bytes, 2);
+    if (k.writes_output) {
+      need("output", l.batch_padded * l.n_slice * l.output_bytes, 2);
+      if (!l.bias_tensor.empty()) need("bias", l.n_slice * (l.acc_bits / 8), 1);
+    }
+    need("stack", dev_.stack_bytes, 1);
+    need("heap", dev_.heap_bytes, 1);
+  }
+
+  // ---- data memory ----
+
+  bool core_reaches(TileCoord core, TileCoord mem) const {
+    const auto& a = dev_.memory_access;
+    if (mem.row < 0 || mem.row >= dev_.compute_rows || mem.col < 0 || mem.col >= dev_.columns) return false;
+    if (mem == core) return a.own;
+    if (mem.row == core.row && mem.col == core.col - 1) return a.west;
+    if (mem.row == core.row && mem.col == core.col + 1) return a.east;
+    if (mem.col == core.col && mem.row == core.row + 1) return a.north;
+    if (mem.col == core.col && mem.row == core.row - 1) return a.south;
+    return false;
+  }
+
+  void check_memory() {
+    struct Alloc {
+      int64_t begin, end;
+      std::string name;
+    };
+    std::map<TileCoord, std::map<std::string, std::vector<Alloc>>> per_tile;  // tile -> buffer name -> copies
+    const int64_t bank = dev_.bank_bytes();
+    for (auto& l : d_.layers)
+      for (auto& k : l.kernels)
+        for (auto& b : k.buffers) {
+          if (!core_reaches(k.tile, b.home))
+            fail("neighbour-access", "kernel {} at {} cannot reach buffer {} homed at {}", k.name, at(k.tile), b.name,
+                 at(b.home));
+          if (b.banks.size() != b.offsets.size())
+            fail("bank-bounds", "buffer {}: {} banks for {} copies", b.name, b.banks.size(), b.offsets.size());
+          std::vector<Alloc> copies;
+          for (size_t i = 0; i < b.offsets.size(); ++i) {
+            const int64_t off = b.offsets[i], end = off + b.bytes;
+            const int64_t first_bank = off / bank, last_bank = (end - 1) / bank;
+            if (off < 0 || end > dev_.data_memory_bytes || first_bank != last_bank ||
+                (i < b.banks.size() && b.banks[i] != first_bank))
+              fail("bank-bounds", "buffer {} copy {} at [{}, {}) of tile {} is not inside bank {}", b.name, i, off, end,
+                   at(b.home), i < b.banks.size() ? b.banks[i] : -1);
+            copies.push_back({off, end, fmt::format("{}[{}]", b.name, i)});
+          }
+          auto& slot = per_tile[b.home][b.name];
+          if (slot.empty()) slot = copies;  // the same allocation listed by two kernels counts once
+        }
+    for (auto& [tile, named] : per_tile) {
+      std::vector<Alloc> all;
+      for (auto& [n, copies] : named) all.insert(all.end(), copies.begin(), copies.end());
+      std::sort(all.begin(), all.end(), [](auto& a, auto& b) { return std::tie(a.begin, a.name) < std::tie(b.begin, b.name); });
+      int64_t total = 0;
+      for (size_t i = 0; i < all.size(); ++i) {
+        total += all[i].end - all[i].begin;
+        if (i > 0 && all[i].begin < all[i - 1].end)
+          fail("memory-overlap", "tile {}: {} and {} overlap", at(tile), all[i - 1].name, all[i].name);
+      }
+      if (total > dev_.data_memory_bytes)
+        fail("memory-budget", "tile {}: {} bytes of buffers exceed its {}-byte data memory", at(tile), total,
+             dev_.data_memory_bytes);
+    }
+  }
+
+  // ---- cascades ----
+
+  void check_cascades() {
+    std::set<std::pair<std::string, std::string>> links;
+    for (auto& c : d_.cascades) {
+      links.insert({c.from, c.to});
+      auto* a = kernel(c.from);
+      auto* b = kernel(c.to);
+      if (!a || !b) {
+        fail("cascade", "cascade {} -> {} names an unknown kernel", c.from, c.to);
+        continue;
+      }
+      if (layer_of_.at(c.from) != layer_of_.at(c.to) || a->chain != b->chain || b->position != a->position + 1)
+        fail("cascade", "cascade {} -> {} does not join consecutive kernels of one chain", c.from, c.to);
+      if (b->tile.row != a->tile.row || b->tile.col != a->tile.col + 1)
+        fail("cascade", "cascade {} at {} -> {} at {} is not west-to-east between neighbouring tiles", c.from,
+             at(a->tile), c.to, at(b->tile));
+    }
+    for (auto& l : d_.layers)
+      for (auto& k : l.kernels)
+        if (k.position + 1 < l.cas_length && !links.count({k.name, l.kernel(k.chain, k.position + 1).name}))
+          fail("cascade", "layer {}: no cascade from {} to {}", l.name, k.name, l.kernel(k.chain, k.position + 1).name);
+  }
+
+  // ---- compute-tile DMA ----
+
+  void use_tile_channel(const std::string& kernel_name, TileCoord tile, int channel, bool s2mm, const std::string& what) {
+    auto* k = kernel(kernel_name);
+    if (!k) {
+      fail("dataflow", "{} names an unknown kernel {}", what, kernel_name);
+      return;
+    }
+    if (tile != k->tile)
+      fail("tile-dma", "{}: kernel {} sits at {} but the endpoint uses the DMA of {}", what, kernel_name, at(k->tile),
+           at(tile));
+    const int limit = s2mm ? dev_.tile_dma.s2mm_channels : dev_.tile_dma.mm2s_channels;
+    if (channel < 0 || channel >= limit)
+      fail("tile-dma", "{}: {} channel {} of tile {} does not exist ({} channels)", what, s2mm ? "S2MM" : "MM2S",
+           channel, at(tile), limit);
+    auto [it, fresh] = tile_channels_.emplace(std::make_tuple(tile, s2mm, channel), what);
+    if (!fresh)
+      fail("tile-dma", "{} channel {} of tile {} is used twice ({} and {})", s2mm ? "S2MM" : "MM2S", channel, at(tile),
+           it->second, what);
+  }
+
+  void check_tile_dma() {
+    for (auto& sb : d_.shared_buffers) {
+      for (auto& w : sb.writers)
+        if (w.source && !w.source->kernel.empty())
+          use_tile_channel(w.source->kernel, w.source->tile, w.source->channel, false,
+                           fmt::format("{}.{}", sb.name, w.name));
+      for (auto& r : sb.readers)
+        for (auto& dst : r.destinations)
+          if (!dst.kernel.empty()) {
+            use_tile_channel(dst.kernel, dst.tile, dst.channel, true, fmt::format("{}.{} -> {}", sb.name, r.name, dst.kernel));
+            if (auto* k = kernel(dst.kernel); k && k->buffer("input") && k->buffer("input")->home != dst.tile)
+              fail("tile-dma", "{}.{}: the DMA of {} fills input buffer {} homed at {}", sb.name, r.name, at(dst.tile),
+                   k->buffer("input")->name, at(k->buffer("input")->home));
+          }
+    }
+    for (auto& db : d_.direct_buffers) {
+      if (db.mode == "dma") {
+        if (auto* p = kernel(db.producer)) use_tile_channel(db.producer, p->tile, db.producer_channel, false, db.name);
+        if (auto* c = kernel(db.consumer)) use_tile_channel(db.consumer, c->tile, db.consumer_channel, true, db.name);
+      }
+    }
+  }
+
+  // ---- shared buffers and memory tiles ----
+
+  void check_shared_buffers() {
+    for (auto& sb : d_.shared_buffers) {
+      if (static_cast<int>(sb.writers.size()) > dev_.shared_buffer_max_writers)
+        fail("shared-buffer", "{}: {} writer ports, the limit is {}", sb.name, sb.writers.size(),
+             dev_.shared_buffer_max_writers);
+      if (static_cast<int>(sb.readers.size()) > dev_.shared_buffer_max_readers)
+        fail("shared-buffer", "{}: {} reader ports, the limit is {}", sb.name, sb.readers.size(),
+             dev_.shared_buffer_max_readers);
+      if (sb.num_buffers != 2) fail("shared-buffer", "{}: num_buffers is {}, expected 2 (double buffering)", sb.name, sb.num_buffers);
+      if (sb.dimension.size() != 2) fail("shared-buffer", "{}: dimension must be [features, batch]", sb.name);
+      if (sb.writers.empty() || sb.readers.empty())
+        fail("dataflow", "{}: {} writers and {} readers; data must come from somewhere and go somewhere", sb.name,
+             sb.writers.size(), sb.readers.size());
+      for (auto* ports : {&sb.writers, &sb.readers})
+        for (auto& p : *ports)
+          if (p.access.buffer_dimension != sb.dimension)
+            fail("shared-buffer", "{}.{}: buffer_dimension differs from the buffer's", sb.name, p.name);
+    }
+  }
+
+  bool memtile_exists(TileCoord t) const {
+    return t.col >= 0 && t.col < dev_.columns && t.row >= 0 && t.row < dev_.memory_tile_rows;
+  }
+
+  void check_memtiles() {
+    std::map<TileCoord, int64_t> bytes;
+    std::map<std::tuple<TileCoord, bool, int>, std::string> used;
+    for (auto& sb : d_.shared_buffers) {
+      if (!memtile_exists(sb.location)) {
+        fail("memtile-location", "{}: memory tile {} does not exist ({} x {})", sb.name, at(sb.location), dev_.columns,
+             dev_.memory_tile_rows);
+        continue;
+      }
+      bytes[sb.location] += sb.bytes();
+      auto use = [&](const SharedBufferPort& p, bool s2mm) {
+        const auto what = fmt::format("{}.{}", sb.name, p.name);
+        const int limit = s2mm ? dev_.memory_tile_dma.s2mm_channels : dev_.memory_tile_dma.mm2s_channels;
+        const bool home = p.dma_tile == sb.location;
+        const bool neighbour = p.dma_tile.row == sb.location.row && std::abs(p.dma_tile.col - sb.location.col) == 1;
+        if (!memtile_exists(p.dma_tile) || p.dma_channel < 0 || p.dma_channel >= limit)
+          fail("memtile-dma", "{}: {} channel {} of memory tile {} does not exist", what, s2mm ? "S2MM" : "MM2S",
+               p.dma_channel, at(p.dma_tile));
+        else if (!home && !(neighbour && p.dma_channel < dev_.memory_tile_neighbour_channels))
+          fail("memtile-dma", "{}: channel {} of memory tile {} cannot reach the buffer in {}", what, p.dma_channel,
+               at(p.dma_tile), at(sb.location));
+        auto [it, fresh] = used.emplace(std::make_tuple(p.dma_tile, s2mm, p.dma_channel), what);
+        if (!fresh)
+          fail("memtile-dma", "{} channel {} of memory tile {} is used by {} and {}", s2mm ? "S2MM" : "MM2S",
+               p.dma_channel, at(p.dma_tile), it->second, what);
+      };
+      for (auto& w : sb.writers) use(w, true);
+      for (auto& r : sb.readers) use(r, false);
+    }
+    for (auto& [t, b] : bytes)
+      if (b > dev_.memory_tile_bytes)
+        fail("memtile-capacity", "memory tile {} holds {} bytes of shared buffers, more than its {}", at(t), b,
+             dev_.memory_tile_bytes);
+  }
+
+  // ---- PLIO ----
+
+  void check_plio() {
+    std::map<int, int> in_ch, out_ch;
+    std::set<std::string> names;
+    for (auto& p : d_.plio) {
+      if (!names.insert(p.name).second) fail("plio", "PLIO name {} is used twice", p.name);
+      if (std::find(dev_.plio_widths_bits.begin(), dev_.plio_widths_bits.end(), p.width_bits) == dev_.plio_widths_bits.end())
+        fail("plio", "PLIO {}: width {} bits is not supported by {}", p.name, p.width_bits, dev_.name);
+      if (p.frequency_mhz <= 0 || p.frequency_mhz > dev_.pl_clock_max_mhz)
+        fail("plio", "PLIO {}: {} MHz is outside (0, {}] MHz", p.name, p.frequency_mhz, dev_.pl_clock_max_mhz);
+      if (!dev_.has_plio_column(p.column)) fail("plio", "PLIO {}: column {} has no PL interface", p.name, p.column);
+      const int need = (p.width_bits + dev_.interface_channel_bits - 1) / dev_.interface_channel_bits;
+      if (p.channels != need)
+        fail("plio", "PLIO {}: counts {} interface channels, a {}-bit port takes {}", p.name, p.channels, p.width_bits, need);
+      if (p.direction != "in" && p.direction != "out") fail("plio", "PLIO {}: direction '{}'", p.name, p.direction);
+      (p.direction == "in" ? in_ch : out_ch)[p.column] += std::max(p.channels, need);
+      const int64_t word = std::max<int64_t>(1, p.width_bits / p.element_bits);
+      if (p.row_elements % word != 0 || p.row_elements < p.feature_range.size())
+        fail("plio", "PLIO {}: rows of {} elements are not whole {}-bit words holding features [{}, {})", p.name,
+             p.row_elements, p.width_bits, p.feature_range.begin, p.feature_range.end);
+    }
+    for (auto& [col, n] : in_ch)
+      if (n > dev_.pl_to_aie_channels_per_column)
+        fail("plio", "column {}: PL->AIE PLIO ports take {} interface channels, the column has {}", col, n,
+             dev_.pl_to_aie_channels_per_column);
+    for (auto& [col, n] : out_ch)
+      if (n > dev_.aie_to_pl_channels_per_column)
+        fail("plio", "column {}: AIE->PL PLIO ports take {} interface channels, the column has {}", col, n,
+             dev_.aie_to_pl_channels_per_column);
+  }
+
+  // ---- dataflow and layouts ----
+
+  // The element order of a kernel's input (K slice part [range)) or output (N slice part) buffer:
+  // blocks of block_rows x width, block row outer, block column inner, each block row-major.
+  static std::vector<Element> kernel_stream(Range range, int64_t width, int64_t block_rows, int64_t rows,
+                                            int64_t real_features, int64_t real_rows) {
+    std::vector<Element> s;
+    for (int64_t mb = 0; mb < rows; mb += block_rows)
+      for (int64_t f0 = range.begin; f0 < range.end; f0 += width)
+        for (int64_t r = mb; r < mb + block_rows; ++r)
+          for (int64_t f = f0; f < f0 + width; ++f) s.push_back({f, r, f < real_features && r < real_rows});
+    return s;
+  }
+
+  // A PLIO stream: whole sample rows of features [range) padded to `row_elements`.
+  static std::vector<Element> plio_stream(const PlioPort& p) {
+    std::vector<Element> s;
+    for (int64_t r = 0; r < p.rows; ++r)
+      for (int64_t j = 0; j < p.row_elements; ++j) {
+        const int64_t f = p.feature_range.begin + j;
+        s.push_back({f, r, f < p.feature_range.end});
+      }
+    return s;
+  }
+
+  const PlioPort* plio(const std::string& name) const {
+    for (auto& p : d_.plio)
+      if (p.name == name) return &p;
+    return nullptr;
+  }
+
+  int64_t tensor_features(const std::string& tensor) const {
+    for (auto& l : d_.layers) {
+      if (l.output_tensor == tensor) return l.out_features;
+      if (l.input_tensor == tensor) return l.in_features;
+    }
+    return 0;
+  }
+
+  // The stream a writer port receives from its source, or nullopt (reported) when it cannot be derived.
+  std::optional<std::vector<Element>> writer_stream(const SharedBuffer& sb, const SharedBufferPort& w) {
+    if (!w.source) {
+      fail("dataflow", "{}.{}: writer without a source", sb.name, w.name);
+      return std::nullopt;
+    }
+    if (!w.source->plio.empty()) {
+      auto* p = plio(w.source->plio);
+      if (!p || p->direction != "in" || p->tensor != sb.tensor) {
+        fail("dataflow", "{}.{}: source PLIO {} is not an input PLIO of tensor {}", sb.name, w.name, w.source->plio, sb.tensor);
+        return std::nullopt;
+      }
+      return plio_stream(*p);
+    }
+    auto* k = kernel(w.source->kernel);
+    if (!k) return std::nullopt;  // reported by check_tile_dma
+    auto* l = layer_of_.at(k->name);
+    if (l->output_tensor != sb.tensor || !k->writes_output) {
+      fail("dataflow", "{}.{}: kernel {} does not produce tensor {}", sb.name, w.name, k->name, sb.tensor);
+      return std::nullopt;
+    }
+    if (w.feature_range.begin < k->n_range.begin || w.feature_range.end > k->n_range.end ||
+        (w.feature_range.begin - k->n_range.begin) % l->tile_n != 0 || w.feature_range.size() % l->tile_n != 0) {
+      fail("data-layout", "{}.{}: features [{}, {}) are not whole output blocks of kernel {}", sb.name, w.name,
+           w.feature_range.begin, w.feature_range.end, k->name);
+      return std::nullopt;
+    }
+    return kernel_stream(w.feature_range, l->tile_n, l->tile_m, l->batch_padded, l->out_features, d_.batch);
+  }
+
+  // What a reader port's destination expects to receive.
+  std::optional<std::vector<Element>> reader_expectation(const SharedBuffer& sb, const SharedBufferPort& r,
+                                                          const Endpoint& dst) {
+    if (!dst.plio.empty()) {
+      auto* p = plio(dst.plio);
+      if (!p || p->direction != "out" || p->tensor != sb.tensor) {
+        fail("dataflow", "{}.{}: destination PLIO {} is not an output PLIO of tensor {}", sb.name, r.name, dst.plio, sb.tensor);
+        return std::nullopt;
+      }
+      return plio_stream(*p);
+    }
+    auto* k = kernel(dst.kernel);
+    if (!k) return std::nullopt;
+    auto* l = layer_of_.at(k->name);
+    if (l->input_tensor != sb.tensor) {
+      fail("dataflow", "{}.{}: kernel {} does not read tensor {}", sb.name, r.name, k->name, sb.tensor);
+      return std::nullopt;
+    }
+    if (r.feature_range.begin < k->k_range.begin || r.feature_range.end > k->k_range.end ||
+        (r.feature_range.begin - k->k_range.begin) % l->tile_k != 0 || r.feature_range.size() % l->tile_k != 0) {
+      fail("data-layout", "{}.{}: features [{}, {}) are not whole input blocks of kernel {}", sb.name, r.name,
+           r.feature_range.begin, r.feature_range.end, k->name);
+      return std::nullopt;
+    }
+    return kernel_stream(r.feature_range, l->tile_k, l->tile_m, l->batch_padded, l->in_features, d_.batch);
+  }
+
+  static std::vector<int64_t> safe_expand(const TilingParams& t, bool& ok) {
+    try {
+      ok = true;
+      return expand_access(t);
+    } catch (const std::invalid_argument&) {
+      ok = false;
+      return {};
+    }
+  }
+
+  void simulate(const SharedBuffer& sb) {
+    if (sb.dimension.size() != 2) return;
+    const int64_t features = sb.dimension[0], rows = sb.dimension[1];
+    std::vector<Element> content(features * rows);
+    std::vector<std::string> writer_of(features * rows);
+    for (auto& w : sb.writers) {
+      auto stream = writer_stream(sb, w);
+      if (!stream) continue;
+      bool ok = false;
+      const auto addrs = safe_expand(w.access, ok);
+      if (!ok) {
+        fail("shared-buffer", "{}.{}: inconsistent tiling parameters", sb.name, w.name);
+        continue;
+      }
+      if (addrs.size() != stream->size()) {
+        fail("data-layout", "{}.{}: its tiling moves {} elements, the source streams {}", sb.name, w.name, addrs.size(),
+             stream->size());
+        continue;
+      }
+      for (size_t i = 0; i < addrs.size(); ++i) {
+        const auto& e = (*stream)[i];
+        if (addrs[i] == kOutsideBuffer) {
+          fail("data-layout", "{}.{}: element {} lands outside the buffer", sb.name, w.name, i);
+          break;
+        }
+        if (addrs[i] < 0) {
+          if (e.real) {
+            fail("data-layout", "{}.{}: real element (feature {}, row {}) is dropped by the boundary", sb.name, w.name,
+                 e.feature, e.row);
+            break;
+          }
+          continue;
+        }
+        if (!writer_of[addrs[i]].empty()) {
+          fail("data-layout", "{}.{}: overwrites an element written by {}", sb.name, w.name, writer_of[addrs[i]]);
+          break;
+        }
+        writer_of[addrs[i]] = w.name;
+        content[addrs[i]] = e;
+      }
+    }
+    for (auto& r : sb.readers) {
+      bool ok = false;
+      const auto addrs = safe_expand(r.access, ok);
+      if (!ok) {
+        fail("shared-buffer", "{}.{}: inconsistent tiling parameters", sb.name, r.name);
+        continue;
+      }
+      for (auto& dst : r.destinations) {
+        auto expect = reader_expectation(sb, r, dst);
+        if (!expect) continue;
+        const auto who = dst.kernel.empty() ? dst.plio : dst.kernel;
+        if (addrs.size() != expect->size()) {
+          fail("data-layout", "{}.{}: its tiling reads {} elements, {} expects {}", sb.name, r.name, addrs.size(), who,
+               expect->size());
+          continue;
+        }
+        for (size_t i = 0; i < addrs.size(); ++i) {
+          const auto& want = (*expect)[i];
+          if (addrs[i] == kOutsideBuffer) {
+            fail("data-layout", "{}.{}: element {} reads outside the buffer", sb.name, r.name, i);
+            break;
+          }
+          if (!want.real) continue;  // padding: multiplied by zero weights or dropped later
+          const bool got = addrs[i] >= 0 && content[addrs[i]].real && content[addrs[i]].feature == want.feature &&
+                           content[addrs[i]].row == want.row;
+          if (!got) {
+            fail("data-layout", "{}.{}: {} expects feature {} of sample {} at position {} but reads {}", sb.name, r.name,
+                 who, want.feature, want.row, i,
+                 addrs[i] < 0 ? std::string("padding")
+                 : content[addrs[i]].real
+                     ? fmt::format("feature {} of sample {}", content[addrs[i]].feature, content[addrs[i]].row)
+                     : std::string("an element nobody wrote"));
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  void check_direct(const DirectBuffer& db) {
+    auto* p = kernel(db.producer);
+    auto* c = kernel(db.consumer);
+    if (!p || !c) {
+      fail("dataflow", "{}: unknown kernel {}", db.name, p ? db.consumer : db.producer);
+      return;
+    }
+    auto* lp = layer_of_.at(p->name);
+    auto* lc = layer_of_.at(c->name);
+    if (lp->output_tensor != db.tensor || lc->input_tensor != db.tensor || !p->writes_output)
+      fail("dataflow", "{}: {} -> {} does not carry tensor {}", db.name, db.producer, db.consumer, db.tensor);
+    if (lp->cas_num != 1 || lc->cas_length != 1 || lc->cas_num != 1)
+      fail("dataflow", "{}: a direct buffer needs one producer chain and a 1 x 1 consumer", db.name);
+    const auto produced = kernel_stream(p->n_range, lp->tile_n, lp->tile_m, lp->batch_padded, lp->out_features, d_.batch);
+    const auto expected = kernel_stream(c->k_range, lc->tile_k, lc->tile_m, lc->batch_padded, lc->in_features, d_.batch);
+    bool same = produced.size() == expected.size();
+    for (size_t i = 0; same && i < expected.size(); ++i)
+      if (expected[i].real && (produced[i].feature != expected[i].feature || produced[i].row != expected[i].row))
+        same = false;
+    if (!same) fail("data-layout", "{}: the output layout of {} is not the input layout of {}", db.name, db.producer, db.consumer);
+    if (db.mode == "shared_memory") {
+      if (!core_reaches(p->tile, db.home) || !core_reaches(c->tile, db.home))
+        fail("neighbour-access", "{}: home {} is not reachable by both {} at {} and {} at {}", db.name, at(db.home),
+             db.producer, at(p->tile), db.consumer, at(c->tile));
+    } else if (db.mode != "dma") {
+      fail("dataflow", "{}: mode '{}' is neither shared_memory nor dma", db.name, db.mode);
+    }
+  }
+
+  void check_dataflow() {
+    // Which feature ranges reach each kernel input, and each graph output.
+    std::map<std::string, std::vector<Range>> delivered;
+    for (auto& sb : d_.shared_buffers) {
+      simulate(sb);
+      for (auto& r : sb.readers)
+        for (auto& dst : r.destinations)
+          if (!dst.kernel.empty()) delivered[dst.kernel].push_back(r.feature_range);
+    }
+    for (auto& db : d_.direct_buffers) {
+      check_direct(db);
+      if (auto* c = kernel(db.consumer)) delivered[db.consumer].push_back(c->k_range);
+    }
+    for (auto& l : d_.layers)
+      for (auto& k : l.kernels) {
+        auto ranges = delivered[k.name];
+        std::sort(ranges.begin(), ranges.end());
+        int64_t next = k.k_range.begin;
+        bool exact = true;
+        for (auto& r : ranges) {
+          if (r.begin != next) exact = false;
+          next = r.end;
+        }
+        if (!exact || next != k.k_range.end)
+          fail("dataflow", "kernel {}: its input features [{}, {}) are not delivered exactly once", k.name,
+               k.k_range.begin, k.k_range.end);
+      }
+    check_outputs_consumed();
+  }
+
+  void check_outputs_consumed() {
+    std::set<std::string> sources;
+    for (auto& sb : d_.shared_buffers)
+      for (auto& w : sb.writers)
+        if (w.source && !w.source->kernel.empty()) sources.insert(w.source->kernel);
+    for (auto& db : d_.direct_buffers) sources.insert(db.producer);
+    for (auto& l : d_.layers)
+      for (auto& k : l.kernels)
+        if (k.writes_output && !sources.count(k.name))
+          fail("dataflow", "kernel {}: its output goes nowhere", k.name);
+    std::set<std::string> read_plio;
+    for (auto& sb : d_.shared_buffers)
+      for (auto& r : sb.readers)
+        for (auto& dst : r.destinations)
+          if (!dst.plio.empty()) read_plio.insert(dst.plio);
+    for (auto& p : d_.plio)
+      if (p.direction == "out" && !read_plio.count(p.name)) fail("dataflow", "output PLIO {} is fed by no buffer", p.name);
+  }
+
+  const KernelInstance* kernel(const std::string& name) const {
+    auto it = kernels_.find(name);
+    return it == kernels_.end() ? nullptr : it->second;
+  }
+
+  const Design& d_;
+  const Device& dev_;
+  std::map<std::string, const KernelInstance*> kernels_;
+  std::map<std::string, const LayerDesign*> layer_of_;
+  std::map<std::tuple<TileCoord, bool, int>, std::string> tile_channels_;
+  std::vector<Violation> out_;
+};
+
+}  // namespace
+
+std::vector<Violation> check_design(const Design& design, const Device& device) {
+  return Checker(design, device).run();
+}
+
+void require_legal(const Design& design, const Device& device, size_t max_listed) {
+  const auto v = check_design(design, device);
+  if (v.empty()) return;
+  std::string msg = fmt::format("design of model '{}' breaks {} rule(s) of {}:", design.model, v.size(), device.name);
+  for (size_t i = 0; i < v.size() && i < max_listed; ++i) msg += fmt::format("\n  [{}] {}", v[i].rule, v[i].message);
+  if (v.size() > max_listed) msg += fmt::format("\n  ... and {} more", v.size() - max_listed);
+  throw CheckFailure(msg);
+}
+
+}  // namespace aie4ml

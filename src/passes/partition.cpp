@@ -1,0 +1,629 @@
+// Partition pass (see partition.h for what it reads, writes and checks, and how it chooses).
+#include "passes/partition.h"
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+#include <numeric>
+#include <set>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "passes/allocate_buffers.h"
+#include "support/error.h"
+
+namespace aie4ml {
+
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
+
+// ---- layer shapes and types ----
+
+struct Operand {
+  std::string family;  // "int8", "int16", "bf16"
+  int bytes = 1;
+};
+
+Operand operand(const Tensor& t, const std::string& layer, const std::string& role, int max_fixed_bits) {
+  if (t.type.kind == ScalarKind::BFloat16) return {"bf16", 2};
+  if (t.type.kind == ScalarKind::Float32)
+    throw InputError(fmt::format("layer '{}': {} tensor '{}' is float32; aie4ml maps fixed-point or bf16 layers "
+                                 "(give the layer a Precision in the config)",
+                                 layer, role, t.name));
+  const int w = t.type.fixed.width;
+  if (w <= 8) return {"int8", 1};
+  if (w <= 16) return {"int16", 2};
+  if (w <= 32 && max_fixed_bits >= 32) return {"int32", 4};
+  throw InputError(fmt::format("layer '{}': {} tensor '{}' has type {} ({} bits); AIE-ML dense kernels take at most "
+                               "{}-bit {}s",
+                               layer, role, t.name, t.type.str(), w, max_fixed_bits, role));
+}
+
+std::string sanitize(const std::string& s) {
+  std::string out;
+  for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "l_" + out;
+  return out;
+}
+
+std::string shape_str(const std::vector<int64_t>& s) {
+  std::vector<std::string> parts;
+  for (auto d : s) parts.push_back(d == kBatch ? "batch" : std::to_string(d));
+  return "[" + fmt::format("{}", fmt::join(parts, ", ")) + "]";
+}
+
+std::string tiling_str(const MmulShape& t) { return fmt::format("[{},{},{}]", t[0], t[1], t[2]); }
+
+// ---- candidates ----
+
+// Slice alignment in elements: whole 2 x tile blocks (the kernel's 2x2 blocked schedule), 16-byte vector
+// lanes and 4-byte stream words.
+int64_t slice_alignment(int tile, int bytes) {
+  const int64_t lanes = std::max(1, 16 / bytes), words = std::max(1, 4 / bytes);
+  return std::lcm(std::lcm(static_cast<int64_t>(2 * tile), lanes), words);
+}
+
+// ---- band dynamic programme ----
+
+struct Score {
+  double agg = 0, sum = 0;
+  int tiles = 0;
+};
+
+struct ScoreOps {
+  CostAggregate aggregate;
+  double penalty;
+  Score combine(const Score& a, const Score& b) const {
+    return {aggregate == CostAggregate::Sum ? a.agg + b.agg : std::max(a.agg, b.agg), a.sum + b.sum, a.tiles + b.tiles};
+  }
+  double key(const Score& s) const { return s.agg + penalty * s.tiles; }
+  bool less(const Score& a, const Score& b) const {
+    if (key(a) != key(b)) return key(a) < key(b);
+    if (a.sum != b.sum) return a.sum < b.sum;
+    return a.tiles < b.tiles;
+  }
+};
+
+struct ScoredCandidate {
+  LayerCandidate c;
+  double cost;
+};
+
+// best[W][h]: cheapest candidate of a layer no wider than W and exactly h high (index or -1).
+using BestTable = std::vector<std::vector<int>>;
+
+BestTable best_table(const std::vector<ScoredCandidate>& cands, int cols, int rows, const ScoreOps& ops) {
+  BestTable t(cols + 1, std::vector<int>(rows + 1, -1));
+  for (int W = 1; W <= cols; ++W)
+    for (int i = 0; i < static_cast<int>(cands.size()); ++i) {
+      const auto& c = cands[i];
+      if (c.c.cas_length > W || c.c.cas_num > rows) continue;
+      int& slot = t[W][c.c.cas_num];
+      const Score s{c.cost, c.cost, c.c.tiles()}, cur = slot < 0 ? Score{} : Score{cands[slot].cost, cands[slot].cost,
+                                                                                   cands[slot].c.tiles()};
+      if (slot < 0 || ops.less(s, cur)) slot = i;
+    }
+  return t;
+}
+
+struct BandProblem {
+  const std::vector<std::vector<ScoredCandidate>>& cands;  // per free layer
+  const std::vector<BestTable>& best;
+  int rows;
+  const ScoreOps& ops;
+};
+
+// Stack layers [i, j) in one band of width W: the cheapest height assignment. Returns the score and each
+// layer's candidate index; nullopt when they cannot all fit. Iteration order is fixed so that the result
+// is the same whether computed incrementally (solve) or again for reconstruction.
+struct BandSolution {
+  Score score;
+  std::vector<int> choice;
+};
+
+std::optional<BandSolution> solve_band(const BandProblem& p, int i, int j, int W) {
+  const int rows = p.rows;
+  std::vector<std::vector<std::optional<Score>>> knap(j - i + 1, std::vector<std::optional<Score>>(rows + 1));
+  std::vector<std::vector<int>> from_h(j - i + 1, std::vector<int>(rows + 1, -1));
+  knap[0][0] = Score{};
+  for (int l = i; l < j; ++l) {
+    const int s = l - i;
+    for (int h = 0; h <= rows; ++h) {
+      if (!knap[s][h]) continue;
+      for (int hl = 1; h + hl <= rows; ++hl) {
+        const int ci = p.best[l][W][hl];
+        if (ci < 0) continue;
+        const auto& c = p.cands[l][ci];
+        const Score next = p.ops.combine(*knap[s][h], Score{c.cost, c.cost, c.c.tiles()});
+        auto& slot = knap[s + 1][h + hl];
+        if (!slot || p.ops.less(next, *slot)) {
+          slot = next;
+          from_h[s + 1][h + hl] = h;
+        }
+      }
+    }
+  }
+  int best_h = -1;
+  for (int h = 1; h <= rows; ++h)
+    if (knap[j - i][h] && (best_h < 0 || p.ops.less(*knap[j - i][h], *knap[j - i][best_h]))) best_h = h;
+  if (best_h < 0) return std::nullopt;
+  BandSolution sol{*knap[j - i][best_h], std::vector<int>(j - i)};
+  for (int s = j - i, h = best_h; s > 0; --s) {
+    const int prev = from_h[s][h];
+    sol.choice[s - 1] = p.best[i + s - 1][W][h - prev];
+    h = prev;
+  }
+  return sol;
+}
+
+struct Band {
+  int first, last, width;  // free-layer indices [first, last)
+};
+
+struct LayoutSolution {
+  Score score;
+  std::vector<int> choice;  // per free layer
+  std::vector<Band> bands;
+};
+
+std::optional<LayoutSolution> solve_layout(const BandProblem& p, int n, int cols) {
+  struct Back {
+    int i = -1, c = -1, W = -1;
+  };
+  // Band scores do not depend on where the band starts: compute each (first layer, width, end) once.
+  std::vector<std::vector<std::vector<std::optional<Score>>>> band(
+      n, std::vector<std::vector<std::optional<Score>>>(cols + 1, std::vector<std::optional<Score>>(p.rows + 1)));
+  for (int i = 0; i < n; ++i)
+    for (int W = 1; W <= cols; ++W)
+      for (int len = 1; len <= p.rows && i + len <= n; ++len) {
+        auto b = solve_band(p, i, i + len, W);
+        if (!b) break;  // a longer band of the same width cannot fit either
+        band[i][W][len] = b->score;
+      }
+  std::vector<std::vector<std::optional<Score>>> f(n + 1, std::vector<std::optional<Score>>(cols + 1));
+  std::vector<std::vector<Back>> back(n + 1, std::vector<Back>(cols + 1));
+  f[0][0] = Score{};
+  for (int i = 0; i < n; ++i)
+    for (int c = 0; c < cols; ++c) {
+      if (!f[i][c]) continue;
+      for (int W = 1; c + W <= cols; ++W)
+        for (int len = 1; len <= p.rows && i + len <= n; ++len) {
+          if (!band[i][W][len]) break;
+          const Score s = p.ops.combine(*f[i][c], *band[i][W][len]);
+          auto& slot = f[i + len][c + W];
+          if (!slot || p.ops.less(s, *slot)) {
+            slot = s;
+            back[i + len][c + W] = {i, c, W};
+          }
+        }
+    }
+  int best_c = -1;
+  for (int c = 0; c <= cols; ++c)
+    if (f[n][c] && (best_c < 0 || p.ops.less(*f[n][c], *f[n][best_c]))) best_c = c;
+  if (best_c < 0) return std::nullopt;
+  LayoutSolution sol{*f[n][best_c], std::vector<int>(n), {}};
+  for (int j = n, c = best_c; j > 0;) {
+    const Back b = back[j][c];
+    const auto band = solve_band(p, b.i, j, b.W);
+    std::copy(band->choice.begin(), band->choice.end(), sol.choice.begin() + b.i);
+    sol.bands.insert(sol.bands.begin(), Band{b.i, j, b.W});
+    j = b.i;
+    c = b.c;
+  }
+  return sol;
+}
+
+// ---- overrides ----
+
+void check_override_ranges(const LayerShape& s, const LayerConfig& o, const Device& d) {
+  if (o.cascade_length && *o.cascade_length > d.columns)
+    throw InputError(fmt::format("layer '{}': CascadeLength {} exceeds the {} columns of {}", s.name,
+                                 *o.cascade_length, d.columns, d.name));
+  if (o.cascade_num && *o.cascade_num > d.compute_rows)
+    throw InputError(fmt::format("layer '{}': CascadeNum {} exceeds the {} compute rows of {}", s.name, *o.cascade_num,
+                                 d.compute_rows, d.name));
+  if (o.tiling) {
+    const auto& shapes = d.mmul_shapes.at(s.type_pair);
+    if (std::find(shapes.begin(), shapes.end(), *o.tiling) == shapes.end()) {
+      std::vector<std::string> names;
+      for (auto& t : shapes) names.push_back(tiling_str(t));
+      throw InputError(fmt::format("layer '{}': Tiling {} is not an aie::mmul shape for {} on {} (supported: {})",
+                                   s.name, tiling_str(*o.tiling), s.type_pair, d.name, fmt::join(names, ", ")));
+    }
+  }
+}
+
+int64_t min_tiles_for_weights(const LayerShape& s, const Device& d) {
+  return ceil_div(s.in_features * s.out_features * s.weight_bytes, d.bank_bytes());
+}
+
+// The message when a layer has no legal candidate: the limit that the most parallel try breaks.
+[[noreturn]] void fail_no_candidate(const LayerShape& s, const LayerConfig* o, const Device& d) {
+  const bool fixed_l = o && o->cascade_length, fixed_c = o && o->cascade_num;
+  const int L = fixed_l ? *o->cascade_length : std::min(d.max_cascade_length, d.columns);
+  const int C = fixed_c ? *o->cascade_num : std::min(d.max_cascade_num, d.compute_rows);
+  const MmulShape t = o && o->tiling ? *o->tiling : d.default_tiling.at(s.type_pair);
+  // Prefer the reason of the most parallel try; fall back to any try's reason.
+  std::string why;
+  for (int l = L; l >= 1 && why.empty(); l = fixed_l ? 0 : l - 1)
+    for (int c = C; c >= 1 && why.empty(); c = fixed_c ? 0 : c - 1)
+      if (auto v = candidate_violation(make_candidate(s, l, c, t, d), d)) why = fmt::format("{} x {}: {}", l, c, *v);
+  std::vector<std::string> fixed;
+  if (fixed_l) fixed.push_back(fmt::format("CascadeLength {}", L));
+  if (fixed_c) fixed.push_back(fmt::format("CascadeNum {}", C));
+  if (o && o->tiling) fixed.push_back(fmt::format("Tiling {}", tiling_str(t)));
+  if (fixed_l && fixed_c)
+    throw InputError(fmt::format("layer '{}': CascadeLength {} x CascadeNum {} is not legal on {}: {}", s.name, L, C,
+                                 d.name, why.substr(why.find(':') + 2)));
+  throw InputError(fmt::format(
+      "layer '{}' ({} x {} {}, {} bytes of weights) has no legal partition{} on {}: it needs at least {} tiles at {} "
+      "bytes of weights per tile, and with cas_length <= {} and cas_num <= {} the best try, {}",
+      s.name, s.in_features, s.out_features, s.type_pair, s.in_features * s.out_features * s.weight_bytes,
+      fixed.empty() ? "" : fmt::format(" with {}", fmt::join(fixed, ", ")), d.name, min_tiles_for_weights(s, d),
+      d.bank_bytes(), L, C, why));
+}
+
+void check_fixed_placement(const LayerShape& s, const LayerCandidate& c, TileCoord at, const Device& d) {
+  if (at.col + c.cas_length > d.columns || at.row + c.cas_num > d.compute_rows)
+    throw InputError(fmt::format(
+        "layer '{}': Placement [{},{}] puts its {} x {} kernels (columns {}-{}, rows {}-{}) outside the {} x {} array of {}",
+        s.name, at.col, at.row, c.cas_length, c.cas_num, at.col, at.col + c.cas_length - 1, at.row,
+        at.row + c.cas_num - 1, d.columns, d.compute_rows, d.name));
+}
+
+// ---- building the Design layers ----
+
+LayerDesign lower_layer(const Op& op, const Model& model, const LayerCandidate& c, double cost,
+                        const std::string& kernel_prefix) {
+  LayerDesign l;
+  l.name = op.name;
+  l.op = std::string(to_string(op.kind));
+  l.activation = op.get_string("activation", "linear");
+  l.in_features = c.layer.in_features;
+  l.out_features = c.layer.out_features;
+  l.k_slice = c.k_slice;
+  l.n_slice = c.n_slice;
+  l.in_padded = c.k_padded();
+  l.out_padded = c.n_padded();
+  l.cas_length = c.cas_length;
+  l.cas_num = c.cas_num;
+  l.tile_m = c.tiling[0];
+  l.tile_k = c.tiling[1];
+  l.tile_n = c.tiling[2];
+  l.batch_padded = c.batch_padded;
+  l.type_pair = c.layer.type_pair;
+  l.input_tensor = op.inputs[0];
+  l.weight_tensor = op.inputs[1];
+  l.bias_tensor = op.inputs.size() > 2 ? op.inputs[2] : "";
+  l.output_tensor = op.outputs[0];
+  l.input_type = model.tensor(l.input_tensor).type.str();
+  l.weight_type = model.tensor(l.weight_tensor).type.str();
+  l.output_type = model.tensor(l.output_tensor).type.str();
+  l.input_bytes = c.layer.input_bytes;
+  l.weight_bytes = c.layer.weight_bytes;
+  l.output_bytes = c.layer.output_bytes;
+  l.acc_bits = c.layer.acc_bits;
+  l.cost = cost;
+  for (int chain = 0; chain < c.cas_num; ++chain)
+    for (int pos = 0; pos < c.cas_length; ++pos) {
+      KernelInstance k;
+      k.name = fmt::format("{}_c{}_p{}", kernel_prefix, chain, pos);
+      k.variant = c.cas_length == 1 ? "dense_single"
+                  : pos == 0        ? "dense_first"
+                  : pos == c.cas_length - 1 ? "dense_last"
+                                            : "dense_middle";
+      k.chain = chain;
+      k.position = pos;
+      k.k_range = {pos * c.k_slice, (pos + 1) * c.k_slice};
+      k.n_range = {chain * c.n_slice, (chain + 1) * c.n_slice};
+      k.cascade_in = pos > 0;
+      k.cascade_out = pos < c.cas_length - 1;
+      k.writes_output = pos == c.cas_length - 1;
+      l.kernels.push_back(std::move(k));
+    }
+  return l;
+}
+
+std::vector<const Op*> mapped_ops(const Model& model) {
+  std::vector<const Op*> ops;
+  for (auto& op : model.ops) {
+    if (op.kind != OpKind::Dense)
+      throw InputError(fmt::format("op '{}' ({}) cannot be mapped to the AIE array yet: aie4ml maps Dense layers",
+                                   op.name, to_string(op.kind)));
+    ops.push_back(&op);
+  }
+  if (ops.empty()) throw InputError(fmt::format("model '{}' has no Dense layer to map", model.name));
+  return ops;
+}
+
+void check_config_layers(const Config& config, const std::vector<const Op*>& ops) {
+  for (auto& [name, lc] : config.layers) {
+    const bool mapping_keys = lc.cascade_length || lc.cascade_num || lc.tiling || lc.placement;
+    if (!mapping_keys) continue;
+    bool found = std::any_of(ops.begin(), ops.end(), [&](const Op* o) { return o->name == name; });
+    if (!found) {
+      std::vector<std::string> names;
+      for (auto* o : ops) names.push_back(o->name);
+      throw InputError(fmt::format("config LayerName.{}: no Dense layer of that name (layers: {})", name,
+                                   fmt::join(names, ", ")));
+    }
+  }
+}
+
+// Columns touched by layers with a Placement override.
+std::vector<bool> blocked_columns(const std::vector<std::optional<TileCoord>>& fixed,
+                                  const std::vector<ScoredCandidate>& chosen, int cols) {
+  std::vector<bool> blocked(cols, false);
+  for (size_t i = 0; i < fixed.size(); ++i)
+    if (fixed[i])
+      for (int c = fixed[i]->col; c < fixed[i]->col + chosen[i].c.cas_length && c < cols; ++c) blocked[c] = true;
+  return blocked;
+}
+
+// Lay the bands out left to right in free columns: origins for the free layers, or empty when a band
+// does not find enough contiguous free columns.
+std::vector<std::optional<TileCoord>> band_origins(const LayoutSolution& sol, const std::vector<ScoredCandidate*>& free,
+                                                   const std::vector<bool>& blocked) {
+  std::vector<std::optional<TileCoord>> origins(free.size());
+  const int cols = static_cast<int>(blocked.size());
+  int col = 0;
+  for (auto& band : sol.bands) {
+    auto run_ok = [&](int start) {
+      for (int c = start; c < start + band.width; ++c)
+        if (c >= cols || blocked[c]) return false;
+      return true;
+    };
+    while (col < cols && !run_ok(col)) ++col;
+    if (col >= cols) return std::vector<std::optional<TileCoord>>(free.size());
+    int row = 0;
+    for (int i = band.first; i < band.last; ++i) {
+      origins[i] = TileCoord{col, row};
+      row += free[i]->c.cas_num;
+    }
+    col += band.width;
+  }
+  return origins;
+}
+
+}  // namespace
+
+LayerShape layer_shape(const Model& model, const Op& op, const Config& config, const Device& device) {
+  if (op.inputs.size() < 2 || op.outputs.empty())
+    throw InputError(fmt::format("layer '{}': a Dense op needs inputs x, W[, b] and one output", op.name));
+  const auto& x = model.tensor(op.inputs[0]);
+  const auto& w = model.tensor(op.inputs[1]);
+  const auto& y = model.tensor(op.outputs[0]);
+  if (x.shape.size() != 2)
+    throw InputError(fmt::format("layer '{}': input '{}' has shape {}; only [batch, features] inputs are mapped",
+                                 op.name, x.name, shape_str(x.shape)));
+  if (w.shape.size() != 2 || w.shape[0] != x.shape[1] || w.shape[0] < 1 || w.shape[1] < 1)
+    throw InputError(fmt::format("layer '{}': weight '{}' has shape {}, expected [{}, out_features]", op.name, w.name,
+                                 shape_str(w.shape), x.shape[1]));
+  LayerShape s;
+  s.name = op.name;
+  s.in_features = w.shape[0];
+  s.out_features = w.shape[1];
+  s.batch = config.batch_size;
+  const auto in = operand(x, op.name, "input", 16), wt = operand(w, op.name, "weight", 16),
+             out = operand(y, op.name, "output", 32);
+  if ((in.family == "bf16") != (wt.family == "bf16"))
+    throw InputError(fmt::format("layer '{}': mixes bf16 and fixed-point operands ({} x {})", op.name, x.type.str(),
+                                 w.type.str()));
+  s.type_pair = in.family + "x" + wt.family;
+  s.input_bytes = in.bytes;
+  s.weight_bytes = wt.bytes;
+  s.output_bytes = out.bytes;
+  s.acc_bits = (in.bytes == 2 && wt.bytes == 2 && in.family != "bf16") ? 64 : 32;
+  // The quantiser records the accumulator it chose (wider when the worst-case sum needs it).
+  if (const auto accum = op.get_string("accum", ""); !accum.empty() && in.family != "bf16") {
+    const auto t = parse_numeric_type(accum);
+    if (t.is_fixed()) s.acc_bits = t.fixed.width <= 32 ? 32 : 64;
+  }
+  s.has_bias = op.inputs.size() > 2 && !op.inputs[2].empty();
+  if (!device.macs_per_cycle.count(s.type_pair) || !device.default_tiling.count(s.type_pair))
+    throw InputError(fmt::format("layer '{}': type pair {} ({} x {}) is not supported by device {}", op.name,
+                                 s.type_pair, x.type.str(), w.type.str(), device.name));
+  return s;
+}
+
+LayerCandidate make_candidate(const LayerShape& s, int cas_length, int cas_num, const MmulShape& tiling,
+                              const Device& device) {
+  LayerCandidate c;
+  c.layer = s;
+  c.cas_length = cas_length;
+  c.cas_num = cas_num;
+  c.tiling = tiling;
+  c.batch_padded = round_up(s.batch, 2 * tiling[0]);
+  c.k_slice = round_up(ceil_div(s.in_features, cas_length), slice_alignment(tiling[1], s.input_bytes));
+  c.n_slice = round_up(ceil_div(s.out_features, cas_num), slice_alignment(tiling[2], s.output_bytes));
+  c.weight_bytes = c.k_slice * c.n_slice * s.weight_bytes;
+  c.input_bytes = c.batch_padded * c.k_slice * s.input_bytes;
+  c.output_bytes = c.batch_padded * c.n_slice * s.output_bytes;
+  c.bias_bytes = s.has_bias ? c.n_slice * (s.acc_bits / 8) : 0;
+  return c;
+}
+
+std::optional<std::string> candidate_violation(const LayerCandidate& c, const Device& d) {
+  const auto& s = c.layer;
+  if (c.cas_length > d.columns) return fmt::format("needs {} columns; the array has {}", c.cas_length, d.columns);
+  if (c.cas_num > d.compute_rows) return fmt::format("needs {} rows; the array has {}", c.cas_num, d.compute_rows);
+  if ((c.cas_length - 1) * c.k_slice >= s.in_features)
+    return fmt::format("leaves cascade position {} without input features (K = {} in aligned slices of {})",
+                       c.cas_length - 1, s.in_features, c.k_slice);
+  if ((c.cas_num - 1) * c.n_slice >= s.out_features)
+    return fmt::format("leaves chain {} without output features (N = {} in aligned slices of {})", c.cas_num - 1,
+                       s.out_features, c.n_slice);
+  if (c.weight_bytes > d.bank_bytes())
+    return fmt::format("puts {} bytes of weights ({} x {}) on each tile; weights must fit one {}-byte data-memory bank",
+                       c.weight_bytes, c.k_slice, c.n_slice, d.bank_bytes());
+  const auto requests =
+      kernel_buffer_requests(c.weight_bytes, c.input_bytes, c.output_bytes, c.bias_bytes, true, true, d);
+  if (!pack_tile_memory(requests, d)) {
+    int64_t total = 0;
+    for (auto& r : requests) total += r.bytes * r.copies;
+    return fmt::format(
+        "needs {} bytes of data memory per tile (weights {}, input 2 x {}, output 2 x {}, bias {}, stack {}, heap {}); "
+        "a tile has {} banks of {} bytes and no buffer may straddle a bank",
+        total, c.weight_bytes, c.input_bytes, c.output_bytes, c.bias_bytes, d.stack_bytes, d.heap_bytes,
+        d.data_memory_banks, d.bank_bytes());
+  }
+  return std::nullopt;
+}
+
+std::vector<LayerCandidate> enumerate_candidates(const LayerShape& s, const LayerConfig* o, const Device& d) {
+  const int max_l = std::min(d.max_cascade_length, d.columns), max_c = std::min(d.max_cascade_num, d.compute_rows);
+  const int l_lo = o && o->cascade_length ? *o->cascade_length : 1;
+  const int l_hi = o && o->cascade_length ? *o->cascade_length : max_l;
+  const int c_lo = o && o->cascade_num ? *o->cascade_num : 1;
+  const int c_hi = o && o->cascade_num ? *o->cascade_num : max_c;
+  const MmulShape tiling = o && o->tiling ? *o->tiling : d.default_tiling.at(s.type_pair);
+  std::vector<LayerCandidate> out;
+  for (int l = l_lo; l <= l_hi; ++l)
+    for (int c = c_lo; c <= c_hi; ++c) {
+      auto cand = make_candidate(s, l, c, tiling, d);
+      if (!candidate_violation(cand, d)) out.push_back(std::move(cand));
+    }
+  return out;
+}
+
+PartitionResult partition(const Model& model, const Config& config, const Device& device, const PartitionCost& cost) {
+  const auto ops = mapped_ops(model);
+  check_config_layers(config, ops);
+  const int n = static_cast<int>(ops.size());
+  const int cols = device.columns, rows = device.compute_rows;
+
+  // Candidates per layer, scored; fixed placements noted.
+  std::vector<std::vector<ScoredCandidate>> cands(n);
+  std::vector<std::optional<TileCoord>> fixed(n);
+  int64_t min_tiles = 0, weight_bytes = 0;
+  for (int i = 0; i < n; ++i) {
+    const auto shape = layer_shape(model, *ops[i], config, device);
+    const LayerConfig* o = config.layer(ops[i]->name);
+    if (o) check_override_ranges(shape, *o, device);
+    for (auto& c : enumerate_candidates(shape, o, device)) {
+      const double v = cost.layer_cost(c, device);
+      if (!(v >= 0) || v == std::numeric_limits<double>::infinity())
+        throw std::logic_error(fmt::format("partition cost '{}' returned {} for layer '{}'", cost.name(), v, shape.name));
+      cands[i].push_back({c, v});
+    }
+    if (cands[i].empty()) fail_no_candidate(shape, o, device);
+    if (o && o->placement) fixed[i] = TileCoord{o->placement->first, o->placement->second};
+    min_tiles += std::min_element(cands[i].begin(), cands[i].end(), [](auto& a, auto& b) {
+                   return a.c.tiles() < b.c.tiles();
+                 })->c.tiles();
+    weight_bytes += shape.in_features * shape.out_features * shape.weight_bytes;
+  }
+
+  // Fixed layers: the cheapest candidate of their (fixed) shape set; they sit outside the bands.
+  std::vector<ScoredCandidate> chosen(n);
+  for (int i = 0; i < n; ++i)
+    if (fixed[i]) {
+      chosen[i] = *std::min_element(cands[i].begin(), cands[i].end(), [](auto& a, auto& b) {
+        return std::tie(a.cost, a.c.cas_length, a.c.cas_num) < std::tie(b.cost, b.c.cas_length, b.c.cas_num);
+      });
+      check_fixed_placement(chosen[i].c.layer, chosen[i].c, *fixed[i], device);
+    }
+  const auto blocked = blocked_columns(fixed, chosen, cols);
+  const int free_cols = static_cast<int>(std::count(blocked.begin(), blocked.end(), false));
+
+  std::vector<int> free_idx;
+  for (int i = 0; i < n; ++i)
+    if (!fixed[i]) free_idx.push_back(i);
+  std::vector<std::vector<ScoredCandidate>> free_cands;
+  for (int i : free_idx) free_cands.push_back(cands[i]);
+
+  auto solve = [&](double penalty) -> std::optional<LayoutSolution> {
+    const ScoreOps ops_{cost.aggregate(), penalty};
+    std::vector<BestTable> best;
+    for (auto& c : free_cands) best.push_back(best_table(c, cols, rows, ops_));
+    const BandProblem p{free_cands, best, rows, ops_};
+    return solve_layout(p, static_cast<int>(free_idx.size()), free_cols);
+  };
+
+  auto tiles_of = [&](const LayoutSolution& s) {
+    int t = s.score.tiles;
+    for (int i = 0; i < n; ++i)
+      if (fixed[i]) t += chosen[i].c.tiles();
+    return t;
+  };
+
+  const int budget = config.tile_budget.value_or(device.compute_tiles());
+  auto sol = solve(0);
+  double penalty = 0;
+  if (sol && tiles_of(*sol) > budget) {
+    // Bisection on the per-tile penalty: the smallest one that brings the design under budget.
+    double lo = 0, hi = 1;
+    std::optional<LayoutSolution> hi_sol;
+    for (int it = 0; it < 60; ++it, hi *= 4) {
+      hi_sol = solve(hi);
+      if (!hi_sol || tiles_of(*hi_sol) <= budget) break;
+    }
+    if (!hi_sol || tiles_of(*hi_sol) > budget)
+      throw InputError(fmt::format("model '{}' needs at least {} compute tiles; the TileBudget is {}", model.name,
+                                   min_tiles, budget));
+    for (int it = 0; it < 40; ++it) {
+      const double mid = (lo + hi) / 2;
+      auto s = solve(mid);
+      if (s && tiles_of(*s) <= budget) {
+        hi = mid;
+        hi_sol = s;
+      } else {
+        lo = mid;
+      }
+    }
+    sol = hi_sol;
+    penalty = hi;
+  }
+  const std::string no_fit = fmt::format(
+      "model '{}' does not fit on {}: its layers need at least {} compute tiles ({} bytes of weights at up to {} "
+      "bytes per tile) and no arrangement of them was found on the {} x {} array ({} tiles{})",
+      model.name, device.name, min_tiles, weight_bytes, device.bank_bytes(), cols, rows, device.compute_tiles(),
+      free_cols < cols ? fmt::format(", {} columns left free by Placement overrides", free_cols) : "");
+  if (!sol && min_tiles > budget) throw InputError(no_fit);
+  if (!sol) {
+    // No band layout: fall back to the fewest tiles per layer and let placement look for any packing.
+    LayoutSolution fallback;
+    for (auto& c : free_cands) {
+      int best = 0;
+      for (int k = 1; k < static_cast<int>(c.size()); ++k)
+        if (std::make_pair(c[k].c.tiles(), c[k].cost) < std::make_pair(c[best].c.tiles(), c[best].cost)) best = k;
+      fallback.choice.push_back(best);
+    }
+    sol = fallback;
+  }
+  std::vector<ScoredCandidate*> free_chosen;
+  for (size_t f = 0; f < free_idx.size(); ++f) {
+    chosen[free_idx[f]] = free_cands[f][sol->choice[f]];
+    free_chosen.push_back(&chosen[free_idx[f]]);
+  }
+  const auto origins = sol->bands.empty() && !free_idx.empty()
+                           ? std::vector<std::optional<TileCoord>>(free_idx.size())
+                           : band_origins(*sol, free_chosen, blocked);
+
+  PartitionResult r;
+  r.fixed = fixed;
+  r.seed.assign(n, std::nullopt);
+  const bool seeded = free_idx.empty() || origins.front().has_value();
+  std::set<std::string> prefixes;
+  for (int i = 0; i < n; ++i) {
+    auto prefix = sanitize(ops[i]->name);
+    while (!prefixes.insert(prefix).second) prefix += "_";
+    r.layers.push_back(lower_layer(*ops[i], model, chosen[i].c, chosen[i].cost, prefix));
+  }
+  for (size_t f = 0; f < free_idx.size() && seeded; ++f) r.seed[free_idx[f]] = origins[f];
+  for (int i = 0; i < n && seeded; ++i)
+    if (fixed[i]) r.seed[i] = fixed[i];
+  const ScoreOps final_ops{cost.aggregate(), 0};
+  Score total;
+  for (auto& c : chosen) total = final_ops.combine(total, Score{c.cost, c.cost, c.c.tiles()});
+  r.aggregate_cost = total.agg;
+  r.tile_penalty = penalty;
+  r.band_layout_found = free_idx.empty() || !sol->bands.empty();
+  r.no_fit_message = no_fit;
+  return r;
+}
+
+}  // namespace aie4ml

@@ -1,0 +1,498 @@
+// Transport planning pass (see plan_transport.h for the rules and layouts).
+#include "passes/plan_transport.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "support/error.h"
+
+namespace aie4ml {
+
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
+
+std::string sanitize(const std::string& s) {
+  std::string out;
+  for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return out;
+}
+
+// ---- tensor edges ----
+
+struct TensorEdge {
+  std::string tensor;
+  int producer = -1;           // layer index; -1: graph input
+  std::vector<int> consumers;  // layer indices
+  bool graph_output = false;
+  int64_t features = 0;        // real width
+  int element_bytes = 1;
+};
+
+std::vector<TensorEdge> tensor_edges(const Design& d, const Model& m) {
+  std::vector<std::string> order;
+  for (auto& l : d.layers)
+    for (auto* t : {&l.input_tensor, &l.output_tensor})
+      if (std::find(order.begin(), order.end(), *t) == order.end()) order.push_back(*t);
+  std::vector<TensorEdge> edges;
+  for (auto& t : order) {
+    TensorEdge e;
+    e.tensor = t;
+    e.graph_output = std::find(m.outputs.begin(), m.outputs.end(), t) != m.outputs.end();
+    for (int i = 0; i < static_cast<int>(d.layers.size()); ++i) {
+      const auto& l = d.layers[i];
+      if (l.output_tensor == t) {
+        e.producer = i;
+        e.features = l.out_features;
+        e.element_bytes = l.output_bytes;
+      }
+      if (l.input_tensor == t) e.consumers.push_back(i);
+    }
+    if (e.producer < 0) {
+      if (std::find(m.inputs.begin(), m.inputs.end(), t) == m.inputs.end())
+        throw InputError(fmt::format("tensor '{}' feeds layer '{}' but is neither a graph input nor a layer output", t,
+                                     d.layers[e.consumers.front()].name));
+      const auto& first = d.layers[e.consumers.front()];
+      e.features = first.in_features;
+      e.element_bytes = first.input_bytes;
+    }
+    for (int c : e.consumers)
+      if (d.layers[c].input_bytes != e.element_bytes)
+        throw InputError(fmt::format("tensor '{}': layer '{}' reads it as {}-byte elements but it holds {}-byte ones", t,
+                                     d.layers[c].name, d.layers[c].input_bytes, e.element_bytes));
+    if (e.consumers.empty() && !e.graph_output)
+      throw InputError(fmt::format("layer '{}': its output '{}' is neither used by another layer nor a graph output",
+                                   d.layers[e.producer].name, t));
+    edges.push_back(std::move(e));
+  }
+  return edges;
+}
+
+// ---- resources ----
+
+struct MemTileState {
+  int64_t used_bytes = 0;
+  std::vector<bool> s2mm, mm2s;  // channel taken
+};
+
+class Resources {
+ public:
+  Resources(const Device& d) : d_(d) {
+    for (int r = 0; r < d.memory_tile_rows; ++r)
+      for (int c = 0; c < d.columns; ++c)
+        mem_[{c, r}] = {0, std::vector<bool>(d.memory_tile_dma.s2mm_channels),
+                        std::vector<bool>(d.memory_tile_dma.mm2s_channels)};
+    plio_in_.assign(d.columns, 0);
+    plio_out_.assign(d.columns, 0);
+  }
+
+  // Memory tiles in order of preference for a buffer whose kernels centre on `col`.
+  std::vector<TileCoord> memtiles_near(int col) const {
+    std::vector<TileCoord> out;
+    for (auto& [t, s] : mem_) out.push_back(t);
+    std::sort(out.begin(), out.end(), [&](TileCoord a, TileCoord b) {
+      return std::make_tuple(std::abs(a.col - col), -a.row, a.col) < std::make_tuple(std::abs(b.col - col), -b.row, b.col);
+    });
+    return out;
+  }
+
+  // Reserve `writers` S2MM and `readers` MM2S channels for a buffer homed at `home`; the channels
+  // (tile, index) in port order, or nullopt (nothing reserved) when they are not available.
+  std::optional<std::pair<std::vector<std::pair<TileCoord, int>>, std::vector<std::pair<TileCoord, int>>>> reserve(
+      TileCoord home, int64_t bytes, int writers, int readers) {
+    if (mem_.at(home).used_bytes + bytes > d_.memory_tile_bytes) return std::nullopt;
+    auto saved = mem_;
+    auto w = take(home, writers, true);
+    auto r = take(home, readers, false);
+    if (!w || !r) {
+      mem_ = saved;
+      return std::nullopt;
+    }
+    mem_.at(home).used_bytes += bytes;
+    return std::make_pair(*w, *r);
+  }
+
+  // A PLIO column near `col` with `channels` free interface channels in the given direction.
+  std::optional<int> plio_column(int col, int channels, bool to_aie) {
+    std::vector<int> cols = d_.plio_columns;
+    std::sort(cols.begin(), cols.end(), [&](int a, int b) {
+      return std::make_pair(std::abs(a - col), a) < std::make_pair(std::abs(b - col), b);
+    });
+    auto& used = to_aie ? plio_in_ : plio_out_;
+    const int limit = to_aie ? d_.pl_to_aie_channels_per_column : d_.aie_to_pl_channels_per_column;
+    for (int c : cols)
+      if (used[c] + channels <= limit) {
+        used[c] += channels;
+        return c;
+      }
+    return std::nullopt;
+  }
+
+  int next_tile_channel(TileCoord t, bool s2mm) { return (s2mm ? tile_s2mm_ : tile_mm2s_)[t]++; }
+
+ private:
+  // Channels for `n` ports: the home tile's own channels, those that cannot reach neighbours first,
+  // then the neighbours' neighbour-capable channels (west, then east).
+  std::optional<std::vector<std::pair<TileCoord, int>>> take(TileCoord home, int n, bool s2mm) {
+    std::vector<std::pair<TileCoord, int>> order;
+    auto& own = s2mm ? mem_.at(home).s2mm : mem_.at(home).mm2s;
+    for (int ch = static_cast<int>(own.size()) - 1; ch >= 0; --ch) order.emplace_back(home, ch);
+    for (int dc : {-1, +1}) {
+      const TileCoord nb{home.col + dc, home.row};
+      if (!mem_.count(nb)) continue;
+      for (int ch = d_.memory_tile_neighbour_channels - 1; ch >= 0; --ch) order.emplace_back(nb, ch);
+    }
+    std::vector<std::pair<TileCoord, int>> got;
+    for (auto& [t, ch] : order) {
+      if (static_cast<int>(got.size()) == n) break;
+      auto& flags = s2mm ? mem_.at(t).s2mm : mem_.at(t).mm2s;
+      if (flags[ch]) continue;
+      flags[ch] = true;
+      got.emplace_back(t, ch);
+    }
+    if (static_cast<int>(got.size()) < n) return std::nullopt;
+    return got;
+  }
+
+  const Device& d_;
+  std::map<TileCoord, MemTileState> mem_;
+  std::vector<int> plio_in_, plio_out_;
+  std::map<TileCoord, int> tile_s2mm_, tile_mm2s_;
+};
+
+// ---- ports before sharding ----
+
+enum class PortKind { LayerWriter, LayerReader, PlioWriter, PlioReader };
+
+struct PortPlan {
+  PortKind kind;
+  int layer = -1, index = 0;  // layer and chain (writers) or position (readers)
+  Range range;                // absolute features
+  int64_t tile_width = 1, tile_rows = 1, rows = 1;  // block shape and rows streamed
+};
+
+struct EdgePorts {
+  std::vector<PortPlan> writers, readers;
+  int64_t buffer_features = 0, buffer_rows = 0;
+  int64_t word_elements = 1;  // PLIO word in elements
+};
+
+EdgePorts edge_ports(const TensorEdge& e, const Design& d, int64_t batch, int64_t word_elements) {
+  EdgePorts p;
+  p.word_elements = word_elements;
+  const int64_t io_row = round_up(e.features, word_elements);
+  if (e.producer >= 0) {
+    const auto& l = d.layers[e.producer];
+    for (int c = 0; c < l.cas_num; ++c)
+      p.writers.push_back({PortKind::LayerWriter, e.producer, c, {c * l.n_slice, (c + 1) * l.n_slice}, l.tile_n,
+                           l.tile_m, l.batch_padded});
+    p.buffer_features = l.out_padded;
+    p.buffer_rows = l.batch_padded;
+  } else {
+    p.writers.push_back({PortKind::PlioWriter, -1, 0, {0, io_row}, word_elements, 1, batch});
+    p.buffer_features = io_row;
+    p.buffer_rows = batch;
+  }
+  for (int q : e.consumers) {
+    const auto& l = d.layers[q];
+    for (int pos = 0; pos < l.cas_length; ++pos)
+      p.readers.push_back({PortKind::LayerReader, q, pos, {pos * l.k_slice, (pos + 1) * l.k_slice}, l.tile_k, l.tile_m,
+                           l.batch_padded});
+    p.buffer_features = std::max(p.buffer_features, l.in_padded);
+    p.buffer_rows = std::max(p.buffer_rows, l.batch_padded);
+  }
+  if (e.graph_output) {
+    p.readers.push_back({PortKind::PlioReader, -1, 0, {0, io_row}, word_elements, 1, batch});
+    p.buffer_features = std::max(p.buffer_features, io_row);
+  }
+  return p;
+}
+
+// Cut the feature axis into shards with at most max_w writers and max_r readers each. Cuts fall on port
+// boundaries that are multiples of every tile width involved, so each port's part is whole blocks.
+std::vector<Range> shard_ranges(const EdgePorts& p, const TensorEdge& e, const Device& d) {
+  const int max_w = d.shared_buffer_max_writers, max_r = d.shared_buffer_max_readers;
+  if (static_cast<int>(p.writers.size()) <= max_w && static_cast<int>(p.readers.size()) <= max_r)
+    return {{0, p.buffer_features}};
+  int64_t g = 1;
+  for (auto* list : {&p.writers, &p.readers})
+    for (auto& port : *list) g = std::lcm(g, port.tile_width);
+  std::set<int64_t> cuts{0, p.buffer_features};
+  for (auto* list : {&p.writers, &p.readers})
+    for (auto& port : *list)
+      for (auto x : {port.range.begin, port.range.end})
+        if (x % g == 0 && x < p.buffer_features) cuts.insert(x);
+  auto count = [](const std::vector<PortPlan>& ports, Range r) {
+    return static_cast<int>(std::count_if(ports.begin(), ports.end(), [&](const PortPlan& q) {
+      return q.range.begin < r.end && r.begin < q.range.end;
+    }));
+  };
+  std::vector<int64_t> xs(cuts.begin(), cuts.end());
+  std::vector<Range> shards;
+  Range cur{xs[0], xs[0]};
+  for (size_t i = 1; i < xs.size(); ++i) {
+    const Range piece{xs[i - 1], xs[i]};
+    if (count(p.writers, piece) > max_w || count(p.readers, piece) > max_r)
+      throw InputError(fmt::format(
+          "tensor '{}': features [{}, {}) are written by {} ports and read by {}; a memory-tile shared buffer on {} "
+          "takes at most {} writers and {} readers and cannot be cut finer there (tile widths align to {})",
+          e.tensor, piece.begin, piece.end, count(p.writers, piece), count(p.readers, piece), d.name, max_w, max_r, g));
+    const Range grown{cur.begin, piece.end};
+    if (cur.size() > 0 && (count(p.writers, grown) > max_w || count(p.readers, grown) > max_r)) {
+      shards.push_back(cur);
+      cur = piece;
+    } else {
+      cur = grown;
+    }
+  }
+  shards.push_back(cur);
+  return shards;
+}
+
+// ---- tiling parameters ----
+
+// Walk [range) of a [features, rows] buffer in blocks of width x block_rows, block column fastest.
+TilingParams block_walk(const std::vector<int64_t>& dim, Range local, int64_t width, int64_t block_rows, int64_t rows,
+                        std::vector<int64_t> boundary) {
+  TilingParams t;
+  t.buffer_dimension = dim;
+  t.tiling_dimension = {width, block_rows};
+  t.offset = {local.begin, 0};
+  t.tile_traversal = {{0, width, local.size() / width}, {1, block_rows, rows / block_rows}};
+  t.boundary_dimension = std::move(boundary);
+  return t;
+}
+
+// ---- building shared buffers ----
+
+struct Planner {
+  Design& d;
+  const Model& m;
+  const Device& dev;
+  Resources res;
+  int plio_width;
+  double plio_mhz;
+  std::set<std::string> names{};  // buffer and PLIO names taken so far
+
+  // `base`, or base_2, base_3, ... when two tensors sanitise to the same identifier.
+  std::string unique(const std::string& base) {
+    std::string n = base;
+    for (int i = 2; !names.insert(n).second; ++i) n = fmt::format("{}_{}", base, i);
+    return n;
+  }
+
+  std::string plio_name(const std::string& dir, const TensorEdge& e, size_t shard, size_t shards) const {
+    return fmt::format("{}_{}{}", dir, sanitize(e.tensor), shards > 1 ? fmt::format("_s{}", shard) : "");
+  }
+
+  void add_cascades() {
+    for (auto& l : d.layers)
+      for (int c = 0; c < l.cas_num; ++c)
+        for (int p = 0; p + 1 < l.cas_length; ++p) d.cascades.push_back({l.kernel(c, p).name, l.kernel(c, p + 1).name});
+  }
+
+  bool direct_possible(const TensorEdge& e) const {
+    if (e.producer < 0 || e.graph_output || e.consumers.size() != 1) return false;
+    const auto& p = d.layers[e.producer];
+    const auto& q = d.layers[e.consumers[0]];
+    return p.cas_num == 1 && q.cas_length == 1 && q.cas_num == 1 && p.out_padded == q.in_padded &&
+           p.tile_n == q.tile_k && p.tile_m == q.tile_m && p.batch_padded == q.batch_padded &&
+           p.output_bytes == q.input_bytes;
+  }
+
+  // Can the core at `reader` reach the data memory of `home`?
+  bool reaches(TileCoord reader, TileCoord home) const {
+    const auto& a = dev.memory_access;
+    if (home == reader) return a.own;
+    if (home.row == reader.row && home.col == reader.col - 1) return a.west;
+    if (home.row == reader.row && home.col == reader.col + 1) return a.east;
+    if (home.col == reader.col && home.row == reader.row + 1) return a.north;
+    if (home.col == reader.col && home.row == reader.row - 1) return a.south;
+    return false;
+  }
+
+  void add_direct(const TensorEdge& e) {
+    const auto& p = d.layers[e.producer];
+    const auto& q = d.layers[e.consumers[0]];
+    const auto& pk = p.kernel(0, p.cas_length - 1);
+    const auto& qk = q.kernel(0, 0);
+    DirectBuffer b;
+    b.name = unique("db_" + sanitize(e.tensor));
+    b.tensor = e.tensor;
+    b.producer = pk.name;
+    b.consumer = qk.name;
+    b.bytes = p.batch_padded * p.n_slice * p.output_bytes;
+    b.home = pk.tile;
+    if (reaches(qk.tile, pk.tile)) {
+      b.mode = "shared_memory";
+    } else {
+      b.mode = "dma";
+      b.producer_channel = res.next_tile_channel(pk.tile, false);
+      b.consumer_channel = res.next_tile_channel(qk.tile, true);
+    }
+    d.direct_buffers.push_back(std::move(b));
+  }
+
+  int ideal_column(const std::vector<PortPlan>& ports) const {
+    std::vector<int> cols;
+    for (auto& p : ports) {
+      if (p.layer < 0) continue;
+      const auto& l = d.layers[p.layer];
+      cols.push_back(p.kind == PortKind::LayerWriter ? l.origin.col + l.cas_length - 1 : l.origin.col + p.index);
+    }
+    if (cols.empty()) return 0;
+    std::sort(cols.begin(), cols.end());
+    return cols[(cols.size() - 1) / 2];
+  }
+
+  void add_shared(const TensorEdge& e) {
+    const int64_t word = std::max<int64_t>(1, plio_width / 8 / e.element_bytes);
+    const auto ports = edge_ports(e, d, d.batch, word);
+    const auto shards = shard_ranges(ports, e, dev);
+    for (size_t s = 0; s < shards.size(); ++s) add_shard(e, ports, shards[s], s, shards.size());
+  }
+
+  static Range clip(Range r, Range to) { return {std::max(r.begin, to.begin), std::min(r.end, to.end)}; }
+
+  void add_shard(const TensorEdge& e, const EdgePorts& ports, Range shard, size_t index, size_t count) {
+    SharedBuffer sb;
+    sb.name = unique(fmt::format("sb_{}{}", sanitize(e.tensor), count > 1 ? fmt::format("_s{}", index) : ""));
+    sb.tensor = e.tensor;
+    sb.feature_offset = shard.begin;
+    sb.element_bytes = e.element_bytes;
+    sb.num_buffers = 2;
+    const int64_t real_local = std::clamp<int64_t>(e.features - shard.begin, 0, shard.size());
+    // PLIO parts of this shard carry its real features padded to whole words.
+    const Range io_range{shard.begin, shard.begin + real_local};
+    const int64_t io_row = round_up(real_local, ports.word_elements);
+    sb.dimension = {std::max(shard.size(), io_row), ports.buffer_rows};
+    const std::vector<int64_t> read_boundary{real_local, d.batch};
+
+    std::vector<PortPlan> writers, readers;
+    for (auto& w : ports.writers)
+      if (clip(w.range, shard).size() > 0) writers.push_back(w);
+    for (auto& r : ports.readers)
+      if (clip(r.range, shard).size() > 0) readers.push_back(r);
+    const std::string plio_in = unique(plio_name("in", e, index, count)), plio_out = unique(plio_name("out", e, index, count));
+    sb.producer = e.producer >= 0 ? d.layers[e.producer].name : "plio:" + plio_in;
+    for (int q : e.consumers)
+      if (std::any_of(readers.begin(), readers.end(), [&](auto& r) { return r.layer == q; }))
+        sb.consumers.push_back(d.layers[q].name);
+    if (e.graph_output) sb.consumers.push_back("plio:" + plio_out);
+
+    for (size_t i = 0; i < writers.size(); ++i) {
+      const auto& w = writers[i];
+      SharedBufferPort port;
+      port.name = fmt::format("w{}", i);
+      port.feature_range = w.kind == PortKind::PlioWriter ? io_range : clip(w.range, shard);
+      const Range local{port.feature_range.begin - shard.begin, port.feature_range.end - shard.begin};
+      if (w.kind == PortKind::PlioWriter) {
+        port.access = block_walk(sb.dimension, {local.begin, local.begin + io_row}, io_row, d.batch, d.batch, {});
+        port.source = Endpoint{"", plio_in, {}, -1};
+      } else {
+        const auto& l = d.layers[w.layer];
+        const auto& k = l.kernel(w.index, l.cas_length - 1);
+        port.access = block_walk(sb.dimension, local, w.tile_width, w.tile_rows, w.rows, {});
+        port.source = Endpoint{k.name, "", k.tile, res.next_tile_channel(k.tile, false)};
+      }
+      sb.writers.push_back(std::move(port));
+    }
+    for (size_t i = 0; i < readers.size(); ++i) {
+      const auto& r = readers[i];
+      SharedBufferPort port;
+      port.name = fmt::format("r{}", i);
+      if (r.kind == PortKind::PlioReader) {
+        port.feature_range = io_range;
+        const Range local{io_range.begin - shard.begin, io_range.begin - shard.begin + io_row};
+        port.access = block_walk(sb.dimension, local, io_row, d.batch, d.batch, read_boundary);
+        port.destinations.push_back(Endpoint{"", plio_out, {}, -1});
+      } else {
+        port.feature_range = clip(r.range, shard);
+        const Range local{port.feature_range.begin - shard.begin, port.feature_range.end - shard.begin};
+        port.access = block_walk(sb.dimension, local, r.tile_width, r.tile_rows, r.rows, read_boundary);
+        const auto& l = d.layers[r.layer];
+        for (int c = 0; c < l.cas_num; ++c) {
+          const auto& k = l.kernel(c, r.index);
+          port.destinations.push_back(Endpoint{k.name, "", k.tile, res.next_tile_channel(k.tile, true)});
+        }
+      }
+      sb.readers.push_back(std::move(port));
+    }
+    if (io_row == 0) {  // a shard of pure padding has no PLIO part
+      std::erase_if(sb.writers, [](auto& p) { return p.source && !p.source->plio.empty(); });
+      std::erase_if(sb.readers, [](auto& p) { return !p.destinations.empty() && !p.destinations[0].plio.empty(); });
+    }
+    home_and_channels(sb, e, writers, readers);
+    add_plio(sb, e, plio_in, plio_out, io_range, io_row);
+    d.shared_buffers.push_back(std::move(sb));
+  }
+
+  void home_and_channels(SharedBuffer& sb, const TensorEdge& e, const std::vector<PortPlan>& writers,
+                         const std::vector<PortPlan>& readers) {
+    std::vector<PortPlan> all = writers;
+    all.insert(all.end(), readers.begin(), readers.end());
+    for (auto home : res.memtiles_near(ideal_column(all))) {
+      auto got = res.reserve(home, sb.bytes(), static_cast<int>(sb.writers.size()), static_cast<int>(sb.readers.size()));
+      if (!got) continue;
+      sb.location = home;
+      for (size_t i = 0; i < sb.writers.size(); ++i) std::tie(sb.writers[i].dma_tile, sb.writers[i].dma_channel) = got->first[i];
+      for (size_t i = 0; i < sb.readers.size(); ++i) std::tie(sb.readers[i].dma_tile, sb.readers[i].dma_channel) = got->second[i];
+      return;
+    }
+    throw InputError(fmt::format(
+        "tensor '{}': no memory tile on {} has room for a {}-byte double-buffered shared buffer with {} writer and {} "
+        "reader DMA channels left",
+        e.tensor, dev.name, sb.bytes(), sb.writers.size(), sb.readers.size()));
+  }
+
+  void add_plio(SharedBuffer& sb, const TensorEdge& e, const std::string& in_name, const std::string& out_name,
+                Range io_range, int64_t io_row) {
+    if (io_row == 0) return;
+    auto make = [&](const std::string& name, const std::string& dir) {
+      const int channels = dev.plio_channels(plio_width);
+      auto col = res.plio_column(sb.location.col, channels, dir == "in");
+      if (!col)
+        throw InputError(fmt::format("tensor '{}': no shim column of {} has {} free {} interface channels for PLIO '{}'",
+                                     e.tensor, dev.name, channels, dir == "in" ? "PL->AIE" : "AIE->PL", name));
+      d.plio.push_back({name, dir, e.tensor, plio_width, plio_mhz, *col, channels, io_range, io_row, d.batch,
+                        e.element_bytes * 8});
+      return *col;
+    };
+    for (auto& w : sb.writers)
+      if (w.source && w.source->plio == in_name) w.source->tile = {make(in_name, "in"), -1};
+    for (auto& r : sb.readers)
+      for (auto& dst : r.destinations)
+        if (dst.plio == out_name) dst.tile = {make(out_name, "out"), -1};
+  }
+};
+
+}  // namespace
+
+void plan_transport(Design& design, const Model& model, const Device& device, const TransportOptions& options) {
+  const int width = options.plio_width_bits ? options.plio_width_bits : device.plio_default_width_bits;
+  if (std::find(device.plio_widths_bits.begin(), device.plio_widths_bits.end(), width) == device.plio_widths_bits.end())
+    throw InputError(fmt::format("PLIO width {} bits is not supported by {}", width, device.name));
+  const double mhz = options.pl_clock_mhz > 0 ? options.pl_clock_mhz : device.pl_clock_mhz;
+  if (mhz > device.pl_clock_max_mhz)
+    throw InputError(fmt::format("PL clock {} MHz exceeds the {} MHz limit of {}", mhz, device.pl_clock_max_mhz, device.name));
+  design.cascades.clear();
+  design.direct_buffers.clear();
+  design.shared_buffers.clear();
+  design.plio.clear();
+  Planner p{design, model, device, Resources(device), width, mhz};
+  p.add_cascades();
+  for (auto& e : tensor_edges(design, model)) {
+    if (p.direct_possible(e))
+      p.add_direct(e);
+    else
+      p.add_shared(e);
+  }
+}
+
+}  // namespace aie4ml
