@@ -8,3 +8,4 @@
 #include "aie_api/detail/chess.hpp"
 #include "adf/io_buffer.h"
 #include "adf/stream.h"
+#include "adf/graph.h"  // graph construction, constraints and the host scheduler (aie4ml verify)

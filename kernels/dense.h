@@ -96,14 +96,13 @@ aie::vector<typename Cfg::c_type, Cfg::size_c> shift_round_saturate(const typena
 
 template <class Cfg>
 typename Cfg::mmul::accum_type read_tile(input_cascade<typename Cfg::acc_tag>* in) {
-  using Acc = typename Cfg::acc_tag;
   constexpr unsigned W = Cfg::cascade_word_lanes;
   if constexpr (Cfg::cascade_words_per_tile == 1) {
     return readincr_v<W>(in);
   } else {
     typename Cfg::mmul::accum_type acc;
     for (unsigned w = 0; w < Cfg::cascade_words_per_tile; ++w) chess_unroll_loop(*)
-        acc.insert(w, readincr_v<W, Acc>(in));
+        acc.insert(w, readincr_v<W>(in));
     return acc;
   }
 }
@@ -177,7 +176,7 @@ void dense_body(const typename Cfg::a_type* __restrict a, const typename Cfg::b_
     for (unsigned i = 0; i < S.m_pairs(); ++i) chess_loop_range(S.m_pairs(), S.m_pairs()) {
       MMUL c00 = init_tile<Cfg, Pos>(bias0, cas_in);
       MMUL c01 = init_tile<Cfg, Pos>(bias1, cas_in);
-      MMUL c10 = init_tile<Cfg, Pos>(bias1, cas_in);
+      MMUL c10 = init_tile<Cfg, Pos>(bias0, cas_in);
       MMUL c11 = init_tile<Cfg, Pos>(bias1, cas_in);
       const TA* __restrict a0 = a_pair;
       const TA* __restrict a1 = a_pair + S.a_row_tile_stride();

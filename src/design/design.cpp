@@ -36,6 +36,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TilingParams, buffer_dimension, tiling_dimens
                                    boundary_dimension)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PlioPort, name, direction, tensor, width_bits, frequency_mhz, column, channels,
                                    feature_range, row_elements, rows, element_bits)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HostOp, name, op, stage)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PlacementReport, method, cost, lower_bound, optimal, nodes, stopped_by)
 
 void to_json(json& j, const Endpoint& e) {
@@ -99,6 +100,7 @@ void to_json(json& j, const LayerDesign& l) {
        {"weight_bytes", l.weight_bytes},
        {"output_bytes", l.output_bytes},
        {"acc_bits", l.acc_bits},
+       {"bias_bytes", l.bias_bytes},
        {"input_tensor", l.input_tensor},
        {"output_tensor", l.output_tensor},
        {"weight_tensor", l.weight_tensor},
@@ -134,6 +136,7 @@ void from_json(const json& j, LayerDesign& l) {
   j.at("weight_bytes").get_to(l.weight_bytes);
   j.at("output_bytes").get_to(l.output_bytes);
   j.at("acc_bits").get_to(l.acc_bits);
+  j.at("bias_bytes").get_to(l.bias_bytes);
   j.at("input_tensor").get_to(l.input_tensor);
   j.at("output_tensor").get_to(l.output_tensor);
   j.at("weight_tensor").get_to(l.weight_tensor);
@@ -189,6 +192,7 @@ json Design::to_json() const {
           {"direct_buffers", direct_buffers},
           {"shared_buffers", shared_buffers},
           {"plio", plio},
+          {"host_ops", host_ops},
           {"placement", placement}};
 }
 
@@ -211,6 +215,7 @@ Design Design::from_json(const json& j) {
     j.at("direct_buffers").get_to(d.direct_buffers);
     j.at("shared_buffers").get_to(d.shared_buffers);
     j.at("plio").get_to(d.plio);
+    j.at("host_ops").get_to(d.host_ops);
     j.at("placement").get_to(d.placement);
     return d;
   } catch (const json::exception& e) {

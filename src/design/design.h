@@ -9,7 +9,8 @@
 //    "array": {"columns", "compute_rows", "memory_tile_rows"},
 //    "layers": [{"name", "op", "activation", "in_features", "out_features", "in_padded", "out_padded",
 //                "k_slice", "n_slice", "cas_length", "cas_num", "tiling": [M,K,N], "batch_padded",
-//                "type_pair", "input_type", "weight_type", "output_type", "acc_bits",
+//                "type_pair", "input_type", "weight_type", "output_type", "input_bytes", "weight_bytes",
+//                "output_bytes", "acc_bits", "bias_bytes",
 //                "input_tensor", "output_tensor", "weight_tensor", "bias_tensor", "origin": [col,row],
 //                "placement_fixed", "cost",
 //                "kernels": [{"name", "variant", "chain", "position", "k_range": [b,e), "n_range": [b,e),
@@ -29,6 +30,7 @@
 //      endpoint = {"kernel" | "plio", "tile": [col,row], "channel"}
 //    "plio": [{"name", "direction", "tensor", "width_bits", "frequency_mhz", "column", "channels",
 //              "feature_range": [b,e), "row_elements", "rows", "element_bits"}],
+//    "host_ops": [{"name", "op", "stage": "before" | "after"}],
 //    "placement": {"method", "cost", "lower_bound", "optimal", "nodes", "stopped_by"}}
 //
 // Coordinates: compute tile (col,row), row 0 the lowest compute row (ADF tile()); memory tile (col,row),
@@ -90,6 +92,7 @@ struct LayerDesign {
   std::string type_pair;                      // "int8xint8", ...
   std::string input_type, weight_type, output_type;  // numeric type strings
   int input_bytes = 1, weight_bytes = 1, output_bytes = 1, acc_bits = 32;
+  int bias_bytes = 4;                         // per bias element; the bias holds n_slice x tile_m of them
   std::string input_tensor, output_tensor, weight_tensor, bias_tensor;
   TileCoord origin;                           // tile of kernel (chain 0, position 0)
   bool placement_fixed = false;               // set by a Placement override
@@ -171,6 +174,12 @@ struct PlioPort {
   int element_bits = 8;
 };
 
+// An op of the model that runs on the host around the array: layout/cast ops before the first layer
+// ("before"), or ops after the last layer that no layer reads ("after", e.g. a final Softmax).
+struct HostOp {
+  std::string name, op, stage;
+};
+
 struct PlacementReport {
   std::string method;       // e.g. "branch-and-bound"
   double cost = 0, lower_bound = 0;
@@ -188,6 +197,7 @@ struct Design {
   std::vector<DirectBuffer> direct_buffers;
   std::vector<SharedBuffer> shared_buffers;
   std::vector<PlioPort> plio;
+  std::vector<HostOp> host_ops;
   PlacementReport placement;
 
   int tiles_used() const;

@@ -106,7 +106,7 @@ void allocate_kernel(const LayerDesign& layer, KernelInstance& k, const DirectIn
   const int64_t w = layer.k_slice * layer.n_slice * layer.weight_bytes;
   const int64_t in = layer.batch_padded * layer.k_slice * layer.input_bytes;
   const int64_t out = layer.batch_padded * layer.n_slice * layer.output_bytes;
-  const int64_t bias = layer.bias_tensor.empty() ? 0 : layer.n_slice * (layer.acc_bits / 8);
+  const int64_t bias = layer.n_slice * layer.tile_m * layer.bias_bytes;  // always taken by the kernels
   auto requests = kernel_buffer_requests(w, in, out, bias, k.writes_output, !input_elsewhere, device);
   auto packed = pack_tile_memory(requests, device);
   if (!packed) {

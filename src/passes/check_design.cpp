@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "design/tiling.h"
+#include "device/kernel_library.h"
 #include "support/error.h"
 
 namespace aie4ml {
@@ -88,6 +89,12 @@ class Checker {
     if (shapes == dev_.mmul_shapes.end() || std::find(shapes->second.begin(), shapes->second.end(), t) == shapes->second.end())
       fail("layer-shape", "layer {}: tiling {}x{}x{} is not an mmul shape for {} on {}", l.name, l.tile_m, l.tile_k,
            l.tile_n, l.type_pair, dev_.name);
+    const KernelVariant* kv = KernelLibrary::builtin().find(l.type_pair);
+    if (!kv || std::find(kv->mmul_shapes.begin(), kv->mmul_shapes.end(), t) == kv->mmul_shapes.end())
+      fail("layer-shape", "layer {}: no dense kernel for {} with tiling {}x{}x{} (kernels/variants.json)", l.name,
+           l.type_pair, l.tile_m, l.tile_k, l.tile_n);
+    if (kv && kv->bias_bytes != l.bias_bytes)
+      fail("layer-shape", "layer {}: bias elements of {} bytes, the kernels take {}", l.name, l.bias_bytes, kv->bias_bytes);
     const int64_t m_unit = 2 * static_cast<int64_t>(l.tile_m);
     if (l.batch_padded < d_.batch || l.batch_padded % m_unit != 0 || l.batch_padded - d_.batch >= m_unit)
       fail("layer-shape", "layer {}: batch {} padded to {} (expected the next multiple of {})", l.name, d_.batch,
@@ -142,7 +149,7 @@ class Checker {
     need("input", l.batch_padded * l.k_slice * l.input_bytes, 2);
     if (k.writes_output) {
       need("output", l.batch_padded * l.n_slice * l.output_bytes, 2);
-      if (!l.bias_tensor.empty()) need("bias", l.n_slice * (l.acc_bits / 8), 1);
+      need("bias", l.n_slice * l.tile_m * l.bias_bytes, 1);  // the kernels take one tile_m x tile_n tile per column tile
     }
     need("stack", dev_.stack_bytes, 1);
     need("heap", dev_.heap_bytes, 1);
@@ -472,84 +479,78 @@ class Checker {
     }
   }
 
-  void simulate(const SharedBuffer& sb) {
-    if (sb.dimension.size() != 2) return;
-    const int64_t features = sb.dimension[0], rows = sb.dimension[1];
-    std::vector<Element> content(features * rows);
-    std::vector<std::string> writer_of(features * rows);
-    for (auto& w : sb.writers) {
-      auto stream = writer_stream(sb, w);
-      if (!stream) continue;
-      bool ok = false;
-      const auto addrs = safe_expand(w.access, ok);
-      if (!ok) {
-        fail("shared-buffer", "{}.{}: inconsistent tiling parameters", sb.name, w.name);
+  // What a shared buffer holds after its writers ran: per address the element written (or none), and
+  // which port wrote it.
+  struct BufferImage {
+    std::vector<Element> content;
+    std::vector<std::string> writer_of;
+  };
+
+  void write_port(const SharedBuffer& sb, const SharedBufferPort& w, BufferImage& img) {
+    auto stream = writer_stream(sb, w);
+    if (!stream) return;
+    bool ok = false;
+    const auto addrs = safe_expand(w.access, ok);
+    if (!ok) return fail("shared-buffer", "{}.{}: inconsistent tiling parameters", sb.name, w.name);
+    if (addrs.size() != stream->size())
+      return fail("data-layout", "{}.{}: its tiling moves {} elements, the source streams {}", sb.name, w.name,
+                  addrs.size(), stream->size());
+    for (size_t i = 0; i < addrs.size(); ++i) {
+      const auto& e = (*stream)[i];
+      if (addrs[i] == kOutsideBuffer) return fail("data-layout", "{}.{}: element {} lands outside the buffer", sb.name, w.name, i);
+      if (addrs[i] < 0) {
+        if (e.real)
+          return fail("data-layout", "{}.{}: real element (feature {}, row {}) is dropped by the boundary", sb.name,
+                      w.name, e.feature, e.row);
         continue;
       }
-      if (addrs.size() != stream->size()) {
-        fail("data-layout", "{}.{}: its tiling moves {} elements, the source streams {}", sb.name, w.name, addrs.size(),
-             stream->size());
+      if (!img.writer_of[addrs[i]].empty())
+        return fail("data-layout", "{}.{}: overwrites an element written by {}", sb.name, w.name, img.writer_of[addrs[i]]);
+      img.writer_of[addrs[i]] = w.name;
+      img.content[addrs[i]] = e;
+    }
+  }
+
+  void read_port(const SharedBuffer& sb, const SharedBufferPort& r, const BufferImage& img) {
+    bool ok = false;
+    const auto addrs = safe_expand(r.access, ok);
+    if (!ok) return fail("shared-buffer", "{}.{}: inconsistent tiling parameters", sb.name, r.name);
+    for (auto& dst : r.destinations) {
+      auto expect = reader_expectation(sb, r, dst);
+      if (!expect) continue;
+      const auto who = dst.kernel.empty() ? dst.plio : dst.kernel;
+      if (addrs.size() != expect->size()) {
+        fail("data-layout", "{}.{}: its tiling reads {} elements, {} expects {}", sb.name, r.name, addrs.size(), who,
+             expect->size());
         continue;
       }
       for (size_t i = 0; i < addrs.size(); ++i) {
-        const auto& e = (*stream)[i];
+        const auto& want = (*expect)[i];
         if (addrs[i] == kOutsideBuffer) {
-          fail("data-layout", "{}.{}: element {} lands outside the buffer", sb.name, w.name, i);
+          fail("data-layout", "{}.{}: element {} reads outside the buffer", sb.name, r.name, i);
           break;
         }
-        if (addrs[i] < 0) {
-          if (e.real) {
-            fail("data-layout", "{}.{}: real element (feature {}, row {}) is dropped by the boundary", sb.name, w.name,
-                 e.feature, e.row);
-            break;
-          }
-          continue;
-        }
-        if (!writer_of[addrs[i]].empty()) {
-          fail("data-layout", "{}.{}: overwrites an element written by {}", sb.name, w.name, writer_of[addrs[i]]);
+        if (!want.real) continue;  // padding: multiplied by zero weights or dropped later
+        const Element* got = addrs[i] >= 0 ? &img.content[addrs[i]] : nullptr;
+        if (!got || !got->real || got->feature != want.feature || got->row != want.row) {
+          fail("data-layout", "{}.{}: {} expects feature {} of sample {} at position {} but reads {}", sb.name, r.name,
+               who, want.feature, want.row, i,
+               !got         ? std::string("padding")
+               : got->real ? fmt::format("feature {} of sample {}", got->feature, got->row)
+                           : std::string("an element nobody wrote"));
           break;
-        }
-        writer_of[addrs[i]] = w.name;
-        content[addrs[i]] = e;
-      }
-    }
-    for (auto& r : sb.readers) {
-      bool ok = false;
-      const auto addrs = safe_expand(r.access, ok);
-      if (!ok) {
-        fail("shared-buffer", "{}.{}: inconsistent tiling parameters", sb.name, r.name);
-        continue;
-      }
-      for (auto& dst : r.destinations) {
-        auto expect = reader_expectation(sb, r, dst);
-        if (!expect) continue;
-        const auto who = dst.kernel.empty() ? dst.plio : dst.kernel;
-        if (addrs.size() != expect->size()) {
-          fail("data-layout", "{}.{}: its tiling reads {} elements, {} expects {}", sb.name, r.name, addrs.size(), who,
-               expect->size());
-          continue;
-        }
-        for (size_t i = 0; i < addrs.size(); ++i) {
-          const auto& want = (*expect)[i];
-          if (addrs[i] == kOutsideBuffer) {
-            fail("data-layout", "{}.{}: element {} reads outside the buffer", sb.name, r.name, i);
-            break;
-          }
-          if (!want.real) continue;  // padding: multiplied by zero weights or dropped later
-          const bool got = addrs[i] >= 0 && content[addrs[i]].real && content[addrs[i]].feature == want.feature &&
-                           content[addrs[i]].row == want.row;
-          if (!got) {
-            fail("data-layout", "{}.{}: {} expects feature {} of sample {} at position {} but reads {}", sb.name, r.name,
-                 who, want.feature, want.row, i,
-                 addrs[i] < 0 ? std::string("padding")
-                 : content[addrs[i]].real
-                     ? fmt::format("feature {} of sample {}", content[addrs[i]].feature, content[addrs[i]].row)
-                     : std::string("an element nobody wrote"));
-            break;
-          }
         }
       }
     }
+  }
+
+  // Run the buffer's writers, then check that every reader gets what its destinations expect.
+  void simulate(const SharedBuffer& sb) {
+    if (sb.dimension.size() != 2) return;
+    const auto size = static_cast<size_t>(sb.dimension[0] * sb.dimension[1]);
+    BufferImage img{std::vector<Element>(size), std::vector<std::string>(size)};
+    for (auto& w : sb.writers) write_port(sb, w, img);
+    for (auto& r : sb.readers) read_port(sb, r, img);
   }
 
   void check_direct(const DirectBuffer& db) {

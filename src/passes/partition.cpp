@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "device/kernel_library.h"
 #include "passes/allocate_buffers.h"
 #include "support/error.h"
 
@@ -226,12 +227,13 @@ void check_override_ranges(const LayerShape& s, const LayerConfig& o, const Devi
     throw InputError(fmt::format("layer '{}': CascadeNum {} exceeds the {} compute rows of {}", s.name, *o.cascade_num,
                                  d.compute_rows, d.name));
   if (o.tiling) {
-    const auto& shapes = d.mmul_shapes.at(s.type_pair);
+    const auto& shapes = s.tilings;
     if (std::find(shapes.begin(), shapes.end(), *o.tiling) == shapes.end()) {
       std::vector<std::string> names;
       for (auto& t : shapes) names.push_back(tiling_str(t));
-      throw InputError(fmt::format("layer '{}': Tiling {} is not an aie::mmul shape for {} on {} (supported: {})",
-                                   s.name, tiling_str(*o.tiling), s.type_pair, d.name, fmt::join(names, ", ")));
+      throw InputError(fmt::format("layer '{}': Tiling {} is not an mmul shape that {} and the dense kernels support for "
+                                   "{} (supported: {})",
+                                   s.name, tiling_str(*o.tiling), d.name, s.type_pair, fmt::join(names, ", ")));
     }
   }
 }
@@ -245,7 +247,7 @@ int64_t min_tiles_for_weights(const LayerShape& s, const Device& d) {
   const bool fixed_l = o && o->cascade_length, fixed_c = o && o->cascade_num;
   const int L = fixed_l ? *o->cascade_length : std::min(d.max_cascade_length, d.columns);
   const int C = fixed_c ? *o->cascade_num : std::min(d.max_cascade_num, d.compute_rows);
-  const MmulShape t = o && o->tiling ? *o->tiling : d.default_tiling.at(s.type_pair);
+  const MmulShape t = o && o->tiling ? *o->tiling : s.default_tiling;
   // Prefer the reason of the most parallel try; fall back to any try's reason.
   std::string why;
   for (int l = L; l >= 1 && why.empty(); l = fixed_l ? 0 : l - 1)
@@ -306,6 +308,7 @@ LayerDesign lower_layer(const Op& op, const Model& model, const LayerCandidate& 
   l.weight_bytes = c.layer.weight_bytes;
   l.output_bytes = c.layer.output_bytes;
   l.acc_bits = c.layer.acc_bits;
+  l.bias_bytes = c.layer.bias_bytes;
   l.cost = cost;
   for (int chain = 0; chain < c.cas_num; ++chain)
     for (int pos = 0; pos < c.cas_length; ++pos) {
@@ -327,16 +330,17 @@ LayerDesign lower_layer(const Op& op, const Model& model, const LayerCandidate& 
   return l;
 }
 
-std::vector<const Op*> mapped_ops(const Model& model) {
-  std::vector<const Op*> ops;
-  for (auto& op : model.ops) {
-    if (op.kind != OpKind::Dense)
-      throw InputError(fmt::format("op '{}' ({}) cannot be mapped to the AIE array yet: aie4ml maps Dense layers",
-                                   op.name, to_string(op.kind)));
-    ops.push_back(&op);
+bool is_weighted(OpKind k) { return k == OpKind::Dense || k == OpKind::MatMul || k == OpKind::Conv; }
+
+// Cheap input preparation the host does before streaming: layout, casts, constant scalings.
+bool host_before_ok(OpKind k) {
+  switch (k) {
+    case OpKind::Reshape: case OpKind::Flatten: case OpKind::Transpose: case OpKind::Quantize:
+    case OpKind::Add: case OpKind::Sub: case OpKind::Mul: case OpKind::Div: case OpKind::Clip:
+      return true;
+    default:
+      return false;
   }
-  if (ops.empty()) throw InputError(fmt::format("model '{}' has no Dense layer to map", model.name));
-  return ops;
 }
 
 void check_config_layers(const Config& config, const std::vector<const Op*>& ops) {
@@ -388,7 +392,68 @@ std::vector<std::optional<TileCoord>> band_origins(const LayoutSolution& sol, co
   return origins;
 }
 
+// What the kernel library offers for the layer's type pair: tilings (also supported by the device),
+// output widths and the bias element size.
+void kernel_support(LayerShape& s, const Tensor& y, const Device& device) {
+  const KernelVariant* v = KernelLibrary::builtin().find(s.type_pair);
+  if (!v)
+    throw InputError(fmt::format("layer '{}': no dense kernel for type pair {} (kernels/variants.json has: {})", s.name,
+                                 s.type_pair, fmt::join(KernelLibrary::builtin().type_pairs(), ", ")));
+  if (std::find(v->output_bytes.begin(), v->output_bytes.end(), s.output_bytes) == v->output_bytes.end())
+    throw InputError(fmt::format("layer '{}': output '{}' ({}) needs {}-byte elements; the {} kernel writes {} bytes",
+                                 s.name, y.name, y.type.str(), s.output_bytes, s.type_pair, fmt::join(v->output_bytes, " or ")));
+  const auto& dev_shapes = device.mmul_shapes.at(s.type_pair);
+  for (auto& t : v->mmul_shapes)
+    if (std::find(dev_shapes.begin(), dev_shapes.end(), t) != dev_shapes.end()) s.tilings.push_back(t);
+  if (s.tilings.empty())
+    throw InputError(fmt::format("layer '{}': no mmul shape for {} is supported by both {} and the kernels", s.name,
+                                 s.type_pair, device.name));
+  const bool default_ok = std::find(s.tilings.begin(), s.tilings.end(), v->default_shape) != s.tilings.end();
+  s.default_tiling = default_ok ? v->default_shape : s.tilings.front();
+  s.bias_bytes = v->bias_bytes;
+}
+
 }  // namespace
+
+ArrayRegion array_region(const Model& model) {
+  ArrayRegion r;
+  std::set<std::string> before{model.inputs.begin(), model.inputs.end()}, after;  // tensors by side
+  auto all_in = [&](const Op& op, const std::set<std::string>& side) {
+    return std::all_of(op.inputs.begin(), op.inputs.end(), [&](const std::string& t) {
+      return t.empty() || side.count(t) || (model.has_tensor(t) && model.tensor(t).is_constant);
+    });
+  };
+  for (auto& op : model.ops) {
+    if (op.kind == OpKind::Dense) {
+      r.layers.push_back(&op);
+      after.insert(op.outputs.begin(), op.outputs.end());
+      continue;
+    }
+    const bool reads_before = all_in(op, before), reads_after = all_in(op, after) && !r.layers.empty();
+    if (reads_before && host_before_ok(op.kind)) {
+      r.host_ops.push_back({op.name, std::string(to_string(op.kind)), "before"});
+      before.insert(op.outputs.begin(), op.outputs.end());
+    } else if (reads_after && !is_weighted(op.kind)) {
+      r.host_ops.push_back({op.name, std::string(to_string(op.kind)), "after"});
+      after.insert(op.outputs.begin(), op.outputs.end());
+    } else {
+      throw InputError(fmt::format(
+          "op '{}' ({}) cannot be mapped to the AIE array yet: aie4ml maps Dense layers, with layout/cast ops "
+          "before them and non-weighted ops after them left to the host",
+          op.name, to_string(op.kind)));
+    }
+  }
+  if (r.layers.empty()) throw InputError(fmt::format("model '{}' has no Dense layer to map", model.name));
+  // A host op after the layers must not feed a layer again (it would sit between two layers).
+  for (auto* layer : r.layers)
+    for (auto& h : r.host_ops)
+      if (h.stage == "after")
+        for (auto& out : model.find_op(h.name)->outputs)
+          if (std::find(layer->inputs.begin(), layer->inputs.end(), out) != layer->inputs.end())
+            throw InputError(fmt::format("op '{}' ({}) sits between layers and cannot be mapped to the AIE array yet",
+                                         h.name, h.op));
+  return r;
+}
 
 LayerShape layer_shape(const Model& model, const Op& op, const Config& config, const Device& device) {
   if (op.inputs.size() < 2 || op.outputs.empty())
@@ -426,6 +491,7 @@ LayerShape layer_shape(const Model& model, const Op& op, const Config& config, c
   if (!device.macs_per_cycle.count(s.type_pair) || !device.default_tiling.count(s.type_pair))
     throw InputError(fmt::format("layer '{}': type pair {} ({} x {}) is not supported by device {}", op.name,
                                  s.type_pair, x.type.str(), w.type.str(), device.name));
+  kernel_support(s, y, device);
   return s;
 }
 
@@ -442,7 +508,9 @@ LayerCandidate make_candidate(const LayerShape& s, int cas_length, int cas_num, 
   c.weight_bytes = c.k_slice * c.n_slice * s.weight_bytes;
   c.input_bytes = c.batch_padded * c.k_slice * s.input_bytes;
   c.output_bytes = c.batch_padded * c.n_slice * s.output_bytes;
-  c.bias_bytes = s.has_bias ? c.n_slice * (s.acc_bits / 8) : 0;
+  // The kernels always take a bias (zeros when the layer has none): one tile_m x tile_n tile per
+  // column tile, i.e. n_slice x tile_m elements (kernels/README.md).
+  c.bias_bytes = c.n_slice * tiling[0] * s.bias_bytes;
   return c;
 }
 
@@ -479,7 +547,7 @@ std::vector<LayerCandidate> enumerate_candidates(const LayerShape& s, const Laye
   const int l_hi = o && o->cascade_length ? *o->cascade_length : max_l;
   const int c_lo = o && o->cascade_num ? *o->cascade_num : 1;
   const int c_hi = o && o->cascade_num ? *o->cascade_num : max_c;
-  const MmulShape tiling = o && o->tiling ? *o->tiling : d.default_tiling.at(s.type_pair);
+  const MmulShape tiling = o && o->tiling ? *o->tiling : s.default_tiling;
   std::vector<LayerCandidate> out;
   for (int l = l_lo; l <= l_hi; ++l)
     for (int c = c_lo; c <= c_hi; ++c) {
@@ -489,141 +557,182 @@ std::vector<LayerCandidate> enumerate_candidates(const LayerShape& s, const Laye
   return out;
 }
 
-PartitionResult partition(const Model& model, const Config& config, const Device& device, const PartitionCost& cost) {
-  const auto ops = mapped_ops(model);
-  check_config_layers(config, ops);
-  const int n = static_cast<int>(ops.size());
-  const int cols = device.columns, rows = device.compute_rows;
+namespace {
 
-  // Candidates per layer, scored; fixed placements noted.
-  std::vector<std::vector<ScoredCandidate>> cands(n);
-  std::vector<std::optional<TileCoord>> fixed(n);
-  int64_t min_tiles = 0, weight_bytes = 0;
-  for (int i = 0; i < n; ++i) {
-    const auto shape = layer_shape(model, *ops[i], config, device);
-    const LayerConfig* o = config.layer(ops[i]->name);
-    if (o) check_override_ranges(shape, *o, device);
-    for (auto& c : enumerate_candidates(shape, o, device)) {
-      const double v = cost.layer_cost(c, device);
-      if (!(v >= 0) || v == std::numeric_limits<double>::infinity())
-        throw std::logic_error(fmt::format("partition cost '{}' returned {} for layer '{}'", cost.name(), v, shape.name));
-      cands[i].push_back({c, v});
-    }
-    if (cands[i].empty()) fail_no_candidate(shape, o, device);
-    if (o && o->placement) fixed[i] = TileCoord{o->placement->first, o->placement->second};
-    min_tiles += std::min_element(cands[i].begin(), cands[i].end(), [](auto& a, auto& b) {
-                   return a.c.tiles() < b.c.tiles();
-                 })->c.tiles();
-    weight_bytes += shape.in_features * shape.out_features * shape.weight_bytes;
+// The partition of one model, step by step (see partition.h).
+class Partitioner {
+ public:
+  Partitioner(const Model& m, const Config& c, const Device& d, const PartitionCost& cost)
+      : model_(m), config_(c), device_(d), cost_(cost), region_(array_region(m)), n_(static_cast<int>(region_.layers.size())),
+        cands_(n_), fixed_(n_), chosen_(n_) {}
+
+  PartitionResult run() {
+    check_config_layers(config_, region_.layers);
+    score_candidates();
+    choose_fixed_layers();
+    std::optional<LayoutSolution> sol = solve_within_budget();
+    if (!sol && min_tiles_ > budget()) throw InputError(no_fit_message());
+    return result(sol ? *sol : fewest_tiles());
   }
 
-  // Fixed layers: the cheapest candidate of their (fixed) shape set; they sit outside the bands.
-  std::vector<ScoredCandidate> chosen(n);
-  for (int i = 0; i < n; ++i)
-    if (fixed[i]) {
-      chosen[i] = *std::min_element(cands[i].begin(), cands[i].end(), [](auto& a, auto& b) {
+ private:
+  int budget() const { return config_.tile_budget.value_or(device_.compute_tiles()); }
+
+  void score_candidates() {
+    for (int i = 0; i < n_; ++i) {
+      const auto shape = layer_shape(model_, *region_.layers[i], config_, device_);
+      const LayerConfig* o = config_.layer(shape.name);
+      if (o) check_override_ranges(shape, *o, device_);
+      for (auto& c : enumerate_candidates(shape, o, device_)) {
+        const double v = cost_.layer_cost(c, device_);
+        if (!(v >= 0) || v == std::numeric_limits<double>::infinity())
+          throw std::logic_error(fmt::format("partition cost '{}' returned {} for layer '{}'", cost_.name(), v, shape.name));
+        cands_[i].push_back({c, v});
+      }
+      if (cands_[i].empty()) fail_no_candidate(shape, o, device_);
+      if (o && o->placement) fixed_[i] = TileCoord{o->placement->first, o->placement->second};
+      min_tiles_ += std::min_element(cands_[i].begin(), cands_[i].end(), [](auto& a, auto& b) {
+                      return a.c.tiles() < b.c.tiles();
+                    })->c.tiles();
+      weight_bytes_ += shape.in_features * shape.out_features * shape.weight_bytes;
+    }
+  }
+
+  // Layers with a Placement override take their cheapest candidate and stay out of the bands.
+  void choose_fixed_layers() {
+    for (int i = 0; i < n_; ++i) {
+      if (!fixed_[i]) {
+        free_.push_back(i);
+        free_cands_.push_back(cands_[i]);
+        continue;
+      }
+      chosen_[i] = *std::min_element(cands_[i].begin(), cands_[i].end(), [](auto& a, auto& b) {
         return std::tie(a.cost, a.c.cas_length, a.c.cas_num) < std::tie(b.cost, b.c.cas_length, b.c.cas_num);
       });
-      check_fixed_placement(chosen[i].c.layer, chosen[i].c, *fixed[i], device);
+      check_fixed_placement(chosen_[i].c.layer, chosen_[i].c, *fixed_[i], device_);
     }
-  const auto blocked = blocked_columns(fixed, chosen, cols);
-  const int free_cols = static_cast<int>(std::count(blocked.begin(), blocked.end(), false));
+    blocked_ = blocked_columns(fixed_, chosen_, device_.columns);
+    free_cols_ = static_cast<int>(std::count(blocked_.begin(), blocked_.end(), false));
+  }
 
-  std::vector<int> free_idx;
-  for (int i = 0; i < n; ++i)
-    if (!fixed[i]) free_idx.push_back(i);
-  std::vector<std::vector<ScoredCandidate>> free_cands;
-  for (int i : free_idx) free_cands.push_back(cands[i]);
-
-  auto solve = [&](double penalty) -> std::optional<LayoutSolution> {
-    const ScoreOps ops_{cost.aggregate(), penalty};
+  std::optional<LayoutSolution> solve(double penalty) const {
+    const ScoreOps ops{cost_.aggregate(), penalty};
     std::vector<BestTable> best;
-    for (auto& c : free_cands) best.push_back(best_table(c, cols, rows, ops_));
-    const BandProblem p{free_cands, best, rows, ops_};
-    return solve_layout(p, static_cast<int>(free_idx.size()), free_cols);
-  };
+    for (auto& c : free_cands_) best.push_back(best_table(c, device_.columns, device_.compute_rows, ops));
+    const BandProblem p{free_cands_, best, device_.compute_rows, ops};
+    return solve_layout(p, static_cast<int>(free_.size()), free_cols_);
+  }
 
-  auto tiles_of = [&](const LayoutSolution& s) {
+  int tiles_of(const LayoutSolution& s) const {
     int t = s.score.tiles;
-    for (int i = 0; i < n; ++i)
-      if (fixed[i]) t += chosen[i].c.tiles();
+    for (int i = 0; i < n_; ++i)
+      if (fixed_[i]) t += chosen_[i].c.tiles();
     return t;
-  };
+  }
 
-  const int budget = config.tile_budget.value_or(device.compute_tiles());
-  auto sol = solve(0);
-  double penalty = 0;
-  if (sol && tiles_of(*sol) > budget) {
-    // Bisection on the per-tile penalty: the smallest one that brings the design under budget.
+  // The cheapest band layout; over the tile budget, bisection on a per-tile penalty finds the smallest
+  // penalty that brings the layout under it.
+  std::optional<LayoutSolution> solve_within_budget() {
+    auto sol = solve(0);
+    if (!sol || tiles_of(*sol) <= budget()) return sol;
     double lo = 0, hi = 1;
     std::optional<LayoutSolution> hi_sol;
     for (int it = 0; it < 60; ++it, hi *= 4) {
       hi_sol = solve(hi);
-      if (!hi_sol || tiles_of(*hi_sol) <= budget) break;
+      if (!hi_sol || tiles_of(*hi_sol) <= budget()) break;
     }
-    if (!hi_sol || tiles_of(*hi_sol) > budget)
-      throw InputError(fmt::format("model '{}' needs at least {} compute tiles; the TileBudget is {}", model.name,
-                                   min_tiles, budget));
+    if (!hi_sol || tiles_of(*hi_sol) > budget())
+      throw InputError(fmt::format("model '{}' needs at least {} compute tiles; the TileBudget is {}", model_.name,
+                                   min_tiles_, budget()));
     for (int it = 0; it < 40; ++it) {
       const double mid = (lo + hi) / 2;
       auto s = solve(mid);
-      if (s && tiles_of(*s) <= budget) {
+      if (s && tiles_of(*s) <= budget()) {
         hi = mid;
         hi_sol = s;
       } else {
         lo = mid;
       }
     }
-    sol = hi_sol;
-    penalty = hi;
+    penalty_ = hi;
+    return hi_sol;
   }
-  const std::string no_fit = fmt::format(
-      "model '{}' does not fit on {}: its layers need at least {} compute tiles ({} bytes of weights at up to {} "
-      "bytes per tile) and no arrangement of them was found on the {} x {} array ({} tiles{})",
-      model.name, device.name, min_tiles, weight_bytes, device.bank_bytes(), cols, rows, device.compute_tiles(),
-      free_cols < cols ? fmt::format(", {} columns left free by Placement overrides", free_cols) : "");
-  if (!sol && min_tiles > budget) throw InputError(no_fit);
-  if (!sol) {
-    // No band layout: fall back to the fewest tiles per layer and let placement look for any packing.
-    LayoutSolution fallback;
-    for (auto& c : free_cands) {
+
+  // No band layout: the fewest tiles per layer (no bands); placement then looks for any packing.
+  LayoutSolution fewest_tiles() const {
+    LayoutSolution s;
+    for (auto& c : free_cands_) {
       int best = 0;
       for (int k = 1; k < static_cast<int>(c.size()); ++k)
         if (std::make_pair(c[k].c.tiles(), c[k].cost) < std::make_pair(c[best].c.tiles(), c[best].cost)) best = k;
-      fallback.choice.push_back(best);
+      s.choice.push_back(best);
     }
-    sol = fallback;
+    return s;
   }
-  std::vector<ScoredCandidate*> free_chosen;
-  for (size_t f = 0; f < free_idx.size(); ++f) {
-    chosen[free_idx[f]] = free_cands[f][sol->choice[f]];
-    free_chosen.push_back(&chosen[free_idx[f]]);
-  }
-  const auto origins = sol->bands.empty() && !free_idx.empty()
-                           ? std::vector<std::optional<TileCoord>>(free_idx.size())
-                           : band_origins(*sol, free_chosen, blocked);
 
-  PartitionResult r;
-  r.fixed = fixed;
-  r.seed.assign(n, std::nullopt);
-  const bool seeded = free_idx.empty() || origins.front().has_value();
-  std::set<std::string> prefixes;
-  for (int i = 0; i < n; ++i) {
-    auto prefix = sanitize(ops[i]->name);
-    while (!prefixes.insert(prefix).second) prefix += "_";
-    r.layers.push_back(lower_layer(*ops[i], model, chosen[i].c, chosen[i].cost, prefix));
+  std::string no_fit_message() const {
+    return fmt::format(
+        "model '{}' does not fit on {}: its layers need at least {} compute tiles ({} bytes of weights at up to {} "
+        "bytes per tile) and no arrangement of them was found on the {} x {} array ({} tiles{})",
+        model_.name, device_.name, min_tiles_, weight_bytes_, device_.bank_bytes(), device_.columns,
+        device_.compute_rows, device_.compute_tiles(),
+        free_cols_ < device_.columns ? fmt::format(", {} columns left free by Placement overrides", free_cols_) : "");
   }
-  for (size_t f = 0; f < free_idx.size() && seeded; ++f) r.seed[free_idx[f]] = origins[f];
-  for (int i = 0; i < n && seeded; ++i)
-    if (fixed[i]) r.seed[i] = fixed[i];
-  const ScoreOps final_ops{cost.aggregate(), 0};
-  Score total;
-  for (auto& c : chosen) total = final_ops.combine(total, Score{c.cost, c.cost, c.c.tiles()});
-  r.aggregate_cost = total.agg;
-  r.tile_penalty = penalty;
-  r.band_layout_found = free_idx.empty() || !sol->bands.empty();
-  r.no_fit_message = no_fit;
-  return r;
+
+  PartitionResult result(const LayoutSolution& sol) {
+    std::vector<ScoredCandidate*> free_chosen;
+    for (size_t f = 0; f < free_.size(); ++f) {
+      chosen_[free_[f]] = free_cands_[f][sol.choice[f]];
+      free_chosen.push_back(&chosen_[free_[f]]);
+    }
+    PartitionResult r;
+    r.fixed = fixed_;
+    r.host_ops = region_.host_ops;
+    r.band_layout_found = free_.empty() || !sol.bands.empty();
+    r.no_fit_message = no_fit_message();
+    r.tile_penalty = penalty_;
+    std::set<std::string> prefixes;
+    for (int i = 0; i < n_; ++i) {
+      auto prefix = sanitize(region_.layers[i]->name);
+      while (!prefixes.insert(prefix).second) prefix += "_";
+      r.layers.push_back(lower_layer(*region_.layers[i], model_, chosen_[i].c, chosen_[i].cost, prefix));
+    }
+    r.seed.assign(n_, std::nullopt);
+    const auto origins = r.band_layout_found ? band_origins(sol, free_chosen, blocked_)
+                                             : std::vector<std::optional<TileCoord>>(free_.size());
+    if (free_.empty() || origins.front()) {
+      for (size_t f = 0; f < free_.size(); ++f) r.seed[free_[f]] = origins[f];
+      for (int i = 0; i < n_; ++i)
+        if (fixed_[i]) r.seed[i] = fixed_[i];
+    }
+    const ScoreOps plain{cost_.aggregate(), 0};
+    Score total;
+    for (auto& c : chosen_) total = plain.combine(total, Score{c.cost, c.cost, c.c.tiles()});
+    r.aggregate_cost = total.agg;
+    return r;
+  }
+
+  const Model& model_;
+  const Config& config_;
+  const Device& device_;
+  const PartitionCost& cost_;
+  ArrayRegion region_;
+  int n_;
+  std::vector<std::vector<ScoredCandidate>> cands_;  // per layer
+  std::vector<std::optional<TileCoord>> fixed_;
+  std::vector<ScoredCandidate> chosen_;
+  std::vector<int> free_;                             // layers without a Placement override
+  std::vector<std::vector<ScoredCandidate>> free_cands_;
+  std::vector<bool> blocked_;                         // columns taken by fixed layers
+  int free_cols_ = 0;
+  int64_t min_tiles_ = 0, weight_bytes_ = 0;
+  double penalty_ = 0;
+};
+
+}  // namespace
+
+PartitionResult partition(const Model& model, const Config& config, const Device& device, const PartitionCost& cost) {
+  return Partitioner(model, config, device, cost).run();
 }
 
 }  // namespace aie4ml

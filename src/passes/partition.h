@@ -33,8 +33,19 @@
 
 namespace aie4ml {
 
+// What runs where: the Dense layers go to the array; input preparation before them (Reshape, Flatten,
+// Transpose, Quantize, Clip and elementwise ops with constants, reading only graph inputs) and any non-weighted op after them (reading only layer
+// or host outputs, read by no layer: a final Softmax or Sigmoid) run on the host. Anything else, such as
+// an op between two layers or a Conv, is an InputError naming it.
+struct ArrayRegion {
+  std::vector<const Op*> layers;
+  std::vector<HostOp> host_ops;
+};
+ArrayRegion array_region(const Model& model);
+
 struct PartitionResult {
   std::vector<LayerDesign> layers;               // topological order; kernels without tiles
+  std::vector<HostOp> host_ops;                  // from array_region()
   std::vector<std::optional<TileCoord>> fixed;   // Placement overrides, per layer
   std::vector<std::optional<TileCoord>> seed;    // band layout origins (all set, or all empty)
   double aggregate_cost = 0;

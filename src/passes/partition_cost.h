@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "device/device.h"
 #include "io/config.h"
@@ -32,7 +33,10 @@ struct LayerShape {
   int64_t batch = 1;                          // samples per batch (Config.BatchSize)
   std::string type_pair;                      // "int8xint8", ...
   int input_bytes = 1, weight_bytes = 1, output_bytes = 1, acc_bits = 32;
+  int bias_bytes = 4;                         // per bias element (kernels/variants.json)
   bool has_bias = false;
+  std::vector<MmulShape> tilings;             // mmul shapes both the device and the kernels support
+  MmulShape default_tiling{4, 8, 8};
 };
 
 // One legal way to map a layer: cas_num chains x cas_length cascaded kernels.

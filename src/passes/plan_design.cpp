@@ -46,6 +46,7 @@ Design plan_design(const Model& model, const Config& config, const Device& devic
 
   auto parts = partition(model, config, device, cost);
   d.layers = std::move(parts.layers);
+  d.host_ops = parts.host_ops;
   t.partition = clock.lap();
 
   try {

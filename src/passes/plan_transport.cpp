@@ -44,7 +44,12 @@ std::vector<TensorEdge> tensor_edges(const Design& d, const Model& m) {
   for (auto& t : order) {
     TensorEdge e;
     e.tensor = t;
-    e.graph_output = std::find(m.outputs.begin(), m.outputs.end(), t) != m.outputs.end();
+    // Leaves the array: a model output, or read by an op the host runs after the layers.
+    e.graph_output = std::find(m.outputs.begin(), m.outputs.end(), t) != m.outputs.end() ||
+                     std::any_of(m.ops.begin(), m.ops.end(), [&](const Op& op) {
+                       return op.kind != OpKind::Dense &&
+                              std::find(op.inputs.begin(), op.inputs.end(), t) != op.inputs.end();
+                     });
     for (int i = 0; i < static_cast<int>(d.layers.size()); ++i) {
       const auto& l = d.layers[i];
       if (l.output_tensor == t) {
@@ -54,10 +59,7 @@ std::vector<TensorEdge> tensor_edges(const Design& d, const Model& m) {
       }
       if (l.input_tensor == t) e.consumers.push_back(i);
     }
-    if (e.producer < 0) {
-      if (std::find(m.inputs.begin(), m.inputs.end(), t) == m.inputs.end())
-        throw InputError(fmt::format("tensor '{}' feeds layer '{}' but is neither a graph input nor a layer output", t,
-                                     d.layers[e.consumers.front()].name));
+    if (e.producer < 0) {  // enters the array: a graph input, or made by a host op before the layers
       const auto& first = d.layers[e.consumers.front()];
       e.features = first.in_features;
       e.element_bytes = first.input_bytes;
@@ -360,41 +362,26 @@ struct Planner {
 
   static Range clip(Range r, Range to) { return {std::max(r.begin, to.begin), std::min(r.end, to.end)}; }
 
-  void add_shard(const TensorEdge& e, const EdgePorts& ports, Range shard, size_t index, size_t count) {
-    SharedBuffer sb;
-    sb.name = unique(fmt::format("sb_{}{}", sanitize(e.tensor), count > 1 ? fmt::format("_s{}", index) : ""));
-    sb.tensor = e.tensor;
-    sb.feature_offset = shard.begin;
-    sb.element_bytes = e.element_bytes;
-    sb.num_buffers = 2;
-    const int64_t real_local = std::clamp<int64_t>(e.features - shard.begin, 0, shard.size());
-    // PLIO parts of this shard carry its real features padded to whole words.
-    const Range io_range{shard.begin, shard.begin + real_local};
-    const int64_t io_row = round_up(real_local, ports.word_elements);
-    sb.dimension = {std::max(shard.size(), io_row), ports.buffer_rows};
-    const std::vector<int64_t> read_boundary{real_local, d.batch};
+  // What one shard needs to build its ports.
+  struct ShardContext {
+    const TensorEdge& e;
+    Range shard;
+    Range io_range;           // real features of the shard (what PLIO parts carry)
+    int64_t io_row = 0;       // io_range padded to whole PLIO words
+    std::string plio_in, plio_out;
+  };
 
-    std::vector<PortPlan> writers, readers;
-    for (auto& w : ports.writers)
-      if (clip(w.range, shard).size() > 0) writers.push_back(w);
-    for (auto& r : ports.readers)
-      if (clip(r.range, shard).size() > 0) readers.push_back(r);
-    const std::string plio_in = unique(plio_name("in", e, index, count)), plio_out = unique(plio_name("out", e, index, count));
-    sb.producer = e.producer >= 0 ? d.layers[e.producer].name : "plio:" + plio_in;
-    for (int q : e.consumers)
-      if (std::any_of(readers.begin(), readers.end(), [&](auto& r) { return r.layer == q; }))
-        sb.consumers.push_back(d.layers[q].name);
-    if (e.graph_output) sb.consumers.push_back("plio:" + plio_out);
-
+  void add_writers(SharedBuffer& sb, const ShardContext& s, const std::vector<PortPlan>& writers) {
     for (size_t i = 0; i < writers.size(); ++i) {
       const auto& w = writers[i];
       SharedBufferPort port;
       port.name = fmt::format("w{}", i);
-      port.feature_range = w.kind == PortKind::PlioWriter ? io_range : clip(w.range, shard);
-      const Range local{port.feature_range.begin - shard.begin, port.feature_range.end - shard.begin};
+      port.feature_range = w.kind == PortKind::PlioWriter ? s.io_range : clip(w.range, s.shard);
+      const Range local{port.feature_range.begin - s.shard.begin, port.feature_range.end - s.shard.begin};
       if (w.kind == PortKind::PlioWriter) {
-        port.access = block_walk(sb.dimension, {local.begin, local.begin + io_row}, io_row, d.batch, d.batch, {});
-        port.source = Endpoint{"", plio_in, {}, -1};
+        if (s.io_row == 0) continue;  // a shard of pure padding has no PLIO part
+        port.access = block_walk(sb.dimension, {local.begin, local.begin + s.io_row}, s.io_row, d.batch, d.batch, {});
+        port.source = Endpoint{"", s.plio_in, {}, -1};
       } else {
         const auto& l = d.layers[w.layer];
         const auto& k = l.kernel(w.index, l.cas_length - 1);
@@ -403,33 +390,66 @@ struct Planner {
       }
       sb.writers.push_back(std::move(port));
     }
+  }
+
+  void add_readers(SharedBuffer& sb, const ShardContext& s, const std::vector<PortPlan>& readers) {
+    const std::vector<int64_t> boundary{s.io_range.size(), d.batch};  // real features x real batch
     for (size_t i = 0; i < readers.size(); ++i) {
       const auto& r = readers[i];
       SharedBufferPort port;
       port.name = fmt::format("r{}", i);
       if (r.kind == PortKind::PlioReader) {
-        port.feature_range = io_range;
-        const Range local{io_range.begin - shard.begin, io_range.begin - shard.begin + io_row};
-        port.access = block_walk(sb.dimension, local, io_row, d.batch, d.batch, read_boundary);
-        port.destinations.push_back(Endpoint{"", plio_out, {}, -1});
+        if (s.io_row == 0) continue;
+        port.feature_range = s.io_range;
+        const int64_t at = s.io_range.begin - s.shard.begin;
+        port.access = block_walk(sb.dimension, {at, at + s.io_row}, s.io_row, d.batch, d.batch, boundary);
+        port.destinations.push_back(Endpoint{"", s.plio_out, {}, -1});
       } else {
-        port.feature_range = clip(r.range, shard);
-        const Range local{port.feature_range.begin - shard.begin, port.feature_range.end - shard.begin};
-        port.access = block_walk(sb.dimension, local, r.tile_width, r.tile_rows, r.rows, read_boundary);
+        port.feature_range = clip(r.range, s.shard);
+        const Range local{port.feature_range.begin - s.shard.begin, port.feature_range.end - s.shard.begin};
+        port.access = block_walk(sb.dimension, local, r.tile_width, r.tile_rows, r.rows, boundary);
         const auto& l = d.layers[r.layer];
-        for (int c = 0; c < l.cas_num; ++c) {
+        for (int c = 0; c < l.cas_num; ++c) {  // broadcast to every chain of the column
           const auto& k = l.kernel(c, r.index);
           port.destinations.push_back(Endpoint{k.name, "", k.tile, res.next_tile_channel(k.tile, true)});
         }
       }
       sb.readers.push_back(std::move(port));
     }
-    if (io_row == 0) {  // a shard of pure padding has no PLIO part
-      std::erase_if(sb.writers, [](auto& p) { return p.source && !p.source->plio.empty(); });
-      std::erase_if(sb.readers, [](auto& p) { return !p.destinations.empty() && !p.destinations[0].plio.empty(); });
-    }
+  }
+
+  void add_shard(const TensorEdge& e, const EdgePorts& ports, Range shard, size_t index, size_t count) {
+    const int64_t real_local = std::clamp<int64_t>(e.features - shard.begin, 0, shard.size());
+    const ShardContext s{e,
+                         shard,
+                         {shard.begin, shard.begin + real_local},
+                         round_up(real_local, ports.word_elements),
+                         unique(plio_name("in", e, index, count)),
+                         unique(plio_name("out", e, index, count))};
+
+    SharedBuffer sb;
+    sb.name = unique(fmt::format("sb_{}{}", sanitize(e.tensor), count > 1 ? fmt::format("_s{}", index) : ""));
+    sb.tensor = e.tensor;
+    sb.feature_offset = shard.begin;
+    sb.element_bytes = e.element_bytes;
+    sb.num_buffers = 2;
+    sb.dimension = {std::max(shard.size(), s.io_row), ports.buffer_rows};
+
+    std::vector<PortPlan> writers, readers;
+    for (auto& w : ports.writers)
+      if (clip(w.range, shard).size() > 0) writers.push_back(w);
+    for (auto& r : ports.readers)
+      if (clip(r.range, shard).size() > 0) readers.push_back(r);
+    sb.producer = e.producer >= 0 ? d.layers[e.producer].name : "plio:" + s.plio_in;
+    for (int q : e.consumers)
+      if (std::any_of(readers.begin(), readers.end(), [&](auto& r) { return r.layer == q; }))
+        sb.consumers.push_back(d.layers[q].name);
+    if (e.graph_output && s.io_row > 0) sb.consumers.push_back("plio:" + s.plio_out);
+
+    add_writers(sb, s, writers);
+    add_readers(sb, s, readers);
     home_and_channels(sb, e, writers, readers);
-    add_plio(sb, e, plio_in, plio_out, io_range, io_row);
+    add_plio(sb, e, s.plio_in, s.plio_out, s.io_range, s.io_row);
     d.shared_buffers.push_back(std::move(sb));
   }
 

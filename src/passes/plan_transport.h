@@ -23,8 +23,9 @@
 // - Otherwise a double-buffered memory-tile shared buffer: one writer port per producer chain (tiling
 //   [tile_n, tile_m] walking its N slice), one reader port per consumer cascade position (tiling
 //   [tile_k, tile_m] walking its K slice, boundary = the tensor's real features x real batch so padding
-//   reads as zero), broadcast to every chain of that column. Graph inputs and outputs are written/read
-//   by PLIO ports through such buffers.
+//   reads as zero), broadcast to every chain of that column. Tensors entering the array (graph inputs,
+//   or outputs of host ops before the layers) and leaving it (graph outputs, or inputs of host ops after
+//   the layers) are written/read by PLIO ports through such buffers.
 // - More than shared_buffer_max_writers/readers ports: the feature axis is cut into shards (cuts aligned
 //   to every tile width involved), one shared buffer each; a port spanning a cut gets one port per shard.
 // - Memory tile: the one nearest (column distance, then the row next to the compute array) to the median

@@ -28,10 +28,10 @@ inline double round_mode(double v) {
 // The double path for every element (vectorisable: no calls, no early exits), then the scalar
 // primitive for the elements it cannot handle exactly: |v| >= 2^52, infinities, NaN, underflow.
 template <RoundingMode R, OverflowMode O>
-void quantize_block(const double* __restrict x, int64_t* __restrict q, int64_t n, double scale, double lo, double hi,
+__attribute__((always_inline)) inline void quantize_block(const double* __restrict x, int64_t* __restrict q, int64_t n, double scale, double lo, double hi,
                     const FixedType& t) {
   const int width = t.width;
-  const bool is_signed = t.is_signed;
+  const bool is_signed = t.is_signed, narrow = width <= 31;
   for (int64_t i = 0; i < n; ++i) {
     const double v = x[i] * scale;
     const double r = round_mode<R>(std::clamp(v, -0x1p52, 0x1p52));
@@ -39,6 +39,8 @@ void quantize_block(const double* __restrict x, int64_t* __restrict q, int64_t n
       q[i] = apply_overflow(static_cast<int64_t>(r), width, is_signed, O);
     } else if constexpr (O == OverflowMode::SatZero) {
       q[i] = r < lo || r > hi ? 0 : static_cast<int64_t>(r);
+    } else if (narrow) {
+      q[i] = static_cast<int32_t>(std::clamp(r, lo, hi));  // via int32: a vector conversion exists for it
     } else {
       q[i] = static_cast<int64_t>(std::clamp(r, lo, hi));  // lo is -hi for AP_SAT_SYM
     }

@@ -201,8 +201,12 @@ TEST(RealModelPerformance, TfcImportsInMilliseconds) {
   const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   RecordProperty("import_canonicalize_ms", std::to_string(ms));
   std::printf("tfc_2w2a_mnist.onnx import + canonicalize: %.2f ms\n", ms);
-  // Milliseconds in a release build; generous for sanitizer builds and a loaded machine.
-  EXPECT_LT(ms, 500.0);
+  // Milliseconds in an optimised build (about 5 ms measured); Debug + sanitizer builds take ~70x longer.
+#ifdef NDEBUG
+  EXPECT_LT(ms, 100.0);
+#else
+  EXPECT_LT(ms, 3000.0);
+#endif
 }
 
 }  // namespace

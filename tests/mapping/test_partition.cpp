@@ -233,22 +233,52 @@ TEST(TooLarge, LayersThatFitAloneButNotTogether) {
   EXPECT_HAS(msg, "304 tiles");
 }
 
-TEST(Unsupported, NonDenseOpIsNamed) {
+// Appends op `kind` reading `from` and writing a new tensor `to` of `features` features.
+void append_op(Model& m, OpKind kind, const std::string& name, const std::string& from, const std::string& to,
+               int64_t features) {
+  Tensor t;
+  t.name = to;
+  t.shape = {kBatch, features};
+  t.type = testing::fixed(8, 7);
+  m.add_tensor(t);
+  Op op;
+  op.kind = kind;
+  op.name = name;
+  op.inputs = {from};
+  op.outputs = {to};
+  m.ops.push_back(op);
+}
+
+TEST(HostOps, TrailingSoftmaxRunsOnTheHost) {
   Model m = mlp("m", {16, 16});
-  Op soft;
-  soft.kind = OpKind::Softmax;
-  soft.name = "probs";
-  soft.inputs = {"y"};
-  Tensor p;
-  p.name = "p";
-  p.shape = {kBatch, 16};
-  p.type = testing::fixed(8, 7);
-  m.add_tensor(p);
-  soft.outputs = {"p"};
-  m.ops.push_back(soft);
+  append_op(m, OpKind::Softmax, "probs", "y", "p", 16);
   m.outputs = {"p"};
+  const Design d = plan_design(m, Config{}, ve2802());
+  ASSERT_EQ(d.host_ops.size(), 1u);
+  EXPECT_EQ(d.host_ops[0].name, "probs");
+  EXPECT_EQ(d.host_ops[0].stage, "after");
+  // The array's output is the Softmax's input, streamed out through PLIO.
+  ASSERT_EQ(d.plio.size(), 2u);
+  EXPECT_EQ(d.plio[1].direction, "out");
+  EXPECT_EQ(d.plio[1].tensor, "y");
+}
+
+TEST(HostOps, OpBetweenLayersIsNamed) {
+  Model m = mlp("m", {16, 16, 16});
+  // Re-route fc2 to read a Sigmoid of fc1's output.
+  append_op(m, OpKind::Sigmoid, "squash", "h1", "h1s", 16);
+  m.ops.back().kind = OpKind::Sigmoid;
+  m.find_op("fc2")->inputs[0] = "h1s";
+  m.sort();
   const auto msg = error_of([&] { plan_design(m, Config{}, ve2802()); });
-  EXPECT_HAS(msg, "op 'probs' (Softmax)");
+  EXPECT_HAS(msg, "op 'squash' (Sigmoid)");
+}
+
+TEST(HostOps, ConvIsNotMappedYet) {
+  Model m = mlp("m", {16, 16});
+  append_op(m, OpKind::Conv, "conv", "y", "c", 16);
+  m.outputs = {"c"};
+  EXPECT_HAS(error_of([&] { plan_design(m, Config{}, ve2802()); }), "op 'conv' (Conv)");
 }
 
 TEST(Unsupported, FloatLayerAsksForAPrecision) {

@@ -77,7 +77,7 @@ TEST(Transport, DirectBufferBetweenSingleKernels) {
 TEST(Transport, NoDirectBufferWhenLayoutsDiffer) {
   const Model m = mlp("tiny", {16, 16, 16});
   Config c = config_with({{1, 1}, {1, 1}});
-  c.layers["fc2"].tiling = MmulShape{4, 16, 4};  // tile_k 16 != fc1's tile_n 8
+  c.layers["fc2"].tiling = MmulShape{2, 8, 8};  // blocks of 2 batch rows, fc1 writes blocks of 4
   const Design d = plan_design(m, c, ve2802());
   EXPECT_TRUE(d.direct_buffers.empty());
   EXPECT_NE(buffer_of(d, "h1"), nullptr);

@@ -36,8 +36,12 @@ def main():
         return 0
     if mode == "report":
         n = int((diff > 0).sum())
-        print(f"{label}: reference differs in {n} of {ours.size} elements ({ours.shape[0]} samples), "
-              f"max |diff| {diff.max():.6g}, samples affected {int((diff.reshape(len(diff), -1) > 0).any(1).sum())}")
+        # OURS holds fixed-point values: its step is the largest power of two dividing all of them.
+        k = next((k for k in range(0, 64) if np.all(ours * 2.0 ** k == np.round(ours * 2.0 ** k))), None)
+        lsb = f", {diff.max() * 2.0 ** k:.6g} steps of 2^-{k}" if k is not None else ""
+        print(f"{label}: reference differs in {n} of {ours.size} elements "
+              f"({int((diff.reshape(len(diff), -1) > 0).any(1).sum())} of {ours.shape[0]} samples), "
+              f"max |diff| {diff.max():.6g}{lsb}")
         return 0
     scale = max(np.abs(ref).max(), 1e-30)
     rel = diff.max() / scale

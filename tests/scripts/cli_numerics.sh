@@ -61,7 +61,8 @@ PYEOF
 "$AIE4ML" predict "$work/p" --input "$x" --float --labels "$work/labels.npy" > "$work/acc.txt"
 grep -q "vs float model: max |error| 0," "$work/acc.txt" || { cat "$work/acc.txt"; fail "QDQ model should equal its float evaluation"; }
 grep -q "quantised model accuracy vs labels: 100.0000%" "$work/acc.txt" || { cat "$work/acc.txt"; fail "accuracy vs own labels"; }
-expect_exit 2 "$AIE4ML" predict "$work/p" --input "$data/qdq8_l3_x.npy"
+"$PY" -c "import numpy as np; np.save('$work/wrong.npy', np.zeros((3, 7), np.float32))"
+expect_exit 2 "$AIE4ML" predict "$work/p" --input "$work/wrong.npy"
 grep -q "elements per sample" "$work/err" || fail "wrong input shape message"
 printf 'not a npy file' > "$work/junk.npy"
 expect_exit 2 "$AIE4ML" predict "$work/p" --input "$work/junk.npy"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bit-exactness of `aie4ml compile` + `aie4ml predict` on the QDQ MLPs of tests/models/make_qdq_models.py.
-#  8-bit (1 to 6 layers): equal to ONNX Runtime's outputs bit for bit on every input (>= 1000 per
+#  8-bit (1 to 6 layers, and the jet tagger): equal to ONNX Runtime's outputs bit for bit on every input (>= 1000 per
 #    model), and to the exact integer evaluation of tests/oracle/qdq_exact.py.
 #  16-bit (opset 21): ONNX Runtime computes in float32 and rounds sums beyond 2^24, so the oracle is the
 #    exact integer evaluation; how far ONNX Runtime is from it is printed.
@@ -23,7 +23,7 @@ run_ours() {  # model name -> $work/<name>_ours.npy
   "$AIE4ML" predict "$work/$name" --input "$data/${name}_x.npy" --output "$work/${name}_ours.npy" --threads 2 >/dev/null
 }
 
-for model in "$data"/qdq8_l?.onnx; do
+for model in "$data"/qdq8_l?.onnx "$data"/qdq8_jet.onnx; do
   name=$(basename "$model" .onnx)
   run_ours "$name"
   node "$oracle/run_ort.js" "$model" "$data/${name}_x.npy" "$work/${name}_ort.npy"

@@ -70,7 +70,7 @@ inline __int128 round_shifted(__int128 v, int shift, aie::rounding_mode m) {
     case rounding_mode::positive_inf: return up;
     case rounding_mode::symmetric_zero: return negative ? up : down;
     case rounding_mode::symmetric_inf: return negative ? down : up;
-    case rounding_mode::conv_even: return (down & 1) ? down : up;
+    case rounding_mode::conv_even: return (down & 1) ? up : down;
     case rounding_mode::conv_odd: return (down & 1) ? down : up;
     default: break;
   }
