@@ -558,7 +558,7 @@ class network {
     for (auto& [n, sb] : sbs_)
       for (std::size_t i = 0; i < n->in.size(); ++i)
         if (!claimed_.count({n, static_cast<int>(i)}))
-          throw emu_error(describe(endpoint{n, false, static_cast<int>(i)}) + " is not connected");
+          throw emu_error(describe(endpoint{const_cast<node*>(n), false, static_cast<int>(i)}) + " is not connected");
     for (auto& up : reg_.nodes)
       if (up->kind == node_kind::output_plio && !claimed_.count({up.get(), 0}))
         throw emu_error(up->describe() + " is not connected");

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "codegen/array_project.h"
 #include "frontend/onnx_import.h"
 #include "io/config.h"
 #include "io/npy.h"
@@ -64,8 +65,15 @@ void write_config(const CompileState& s, const fs::path& dir) {
   write_text(dir / "config.json", s.config.to_json().dump(2) + "\n");
 }
 
+// design.json, placement.svg, report.json and the Vitis project (aie/, data/, Makefile, ...).
+void write_array(const CompileState& s, const fs::path& dir) {
+  const auto r = codegen::write_array_project(s.model, s.config, dir);
+  for (auto& w : r.warnings) fmt::print(stderr, "warning: {}\n", w);
+  if (!r.summary.empty()) fmt::print("{}\n", r.summary);
+}
+
 // The files of a project, in order. Mapping and code generation append their writers here.
-std::vector<ProjectWriter> project_writers() { return {write_models, write_config}; }
+std::vector<ProjectWriter> project_writers() { return {write_models, write_config, write_array}; }
 
 Config effective_config(const CompileOptions& o) {
   Config c = o.config.empty() ? Config{} : Config::load(o.config);

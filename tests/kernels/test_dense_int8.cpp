@@ -28,4 +28,19 @@ TEST(DenseKernelInt8, Int16OutputFromInt8Operands) {
   }
 }
 
+TEST(DenseKernelInt8, UnsignedActivationsAndOutputs) {
+  // hls4ml keeps ReLU outputs as ap_ufixed: uint8 activations in, uint8 codes out.
+  std::mt19937_64 rng(4);
+  constexpr CodeRanges r{0, 255, -128, 127, -100000, 100000};
+  using Sat = aie4ml::kernels::dense_config<uint8, int8, uint8, acc32, 4, 8, 8, 8, 16, 16, 6, false,
+                                            aie::rounding_mode::conv_even, aie::saturation_mode::saturate>;
+  using Wrap = aie4ml::kernels::dense_config<uint8, int8, uint8, acc32, 4, 8, 8, 8, 16, 16, 8, false,
+                                             aie::rounding_mode::positive_inf, aie::saturation_mode::none>;
+  for (int rep = 0; rep < 3; ++rep) {
+    aie4ml::testing::check_layer<Sat>(rng, 1, 1, r, "uint8 sat");
+    aie4ml::testing::check_layer<Sat>(rng, 3, 2, r, "uint8 sat");
+    aie4ml::testing::check_layer<Wrap>(rng, 2, 1, r, "uint8 wrap");
+  }
+}
+
 }  // namespace

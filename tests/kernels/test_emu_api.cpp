@@ -85,6 +85,20 @@ TEST(EmuVector, MulMacUseDocumentedDefaultAccumulators) {
   EXPECT_EQ(lane(s, 0), 65534);
 }
 
+TEST(EmuVector, MulExhaustiveInt8TimesInt8) {
+  for (int a = -128; a < 128; ++a)
+    for (int b0 = -128; b0 < 128; b0 += 32) {
+      aie::vector<int8, 32> vb;
+      for (unsigned i = 0; i < 32; ++i) vb[i] = int8(b0 + int(i));
+      const auto p = aie::mul(aie::broadcast<int8, 32>(int8(a)), vb);
+      const auto q = aie::mac(p, vb, int8(a));
+      for (unsigned i = 0; i < 32; ++i) {
+        ASSERT_EQ(lane(p, i), a * (b0 + int(i)));
+        ASSERT_EQ(lane(q, i), 2 * a * (b0 + int(i)));
+      }
+    }
+}
+
 TEST(EmuAccum, FromVectorShiftAddSubExtractInsert) {
   aie::vector<int32, 16> v;
   for (unsigned i = 0; i < 16; ++i) v[i] = int32(i) - 8;

@@ -1,0 +1,143 @@
+// Kernel parameters of mapped layers (see kernel_spec.h).
+#include "codegen/kernel_spec.h"
+
+#include <cctype>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "support/error.h"
+
+namespace aie4ml::codegen {
+
+std::string c_identifier(const std::string& name) {
+  std::string out;
+  for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "l_" + out;
+  return out;
+}
+
+std::string container_type(const NumericType& t, int bytes, const std::string& what) {
+  if (!t.is_fixed())
+    throw InputError(fmt::format("{} is {}; the generated project carries fixed-point layers only (bf16 kernels "
+                                 "are not emitted yet)",
+                                 what, t.str()));
+  const int bits = bytes * 8;
+  if (bits != 8 && bits != 16)
+    throw InputError(fmt::format("{} travels in {}-bit elements; the dense kernels take 8 or 16", what, bits));
+  if (t.fixed.width > bits)
+    throw InputError(fmt::format("{} has type {} ({} bits), wider than its {}-bit container", what, t.str(),
+                                 t.fixed.width, bits));
+  return fmt::format("{}int{}", t.fixed.is_signed ? "" : "u", bits);
+}
+
+namespace {
+
+const FixedType& fixed_of(const Model& m, const std::string& tensor, const std::string& layer, const char* role) {
+  const auto& t = m.tensor(tensor);
+  if (!t.type.is_fixed())
+    throw InputError(fmt::format("layer '{}': {} tensor '{}' is {}; the generated project carries fixed-point "
+                                 "layers only",
+                                 layer, role, tensor, t.type.str()));
+  return t.type.fixed;
+}
+
+std::vector<int64_t> codes_of(const Model& m, const std::string& tensor, const std::string& layer, size_t expected) {
+  const auto& t = m.tensor(tensor);
+  if (t.codes.size() != expected)
+    throw InputError(fmt::format("layer '{}': tensor '{}' has {} integer codes, expected {} (is the model quantised?)",
+                                 layer, tensor, t.codes.size(), expected));
+  return t.codes;
+}
+
+void check_output(const LayerDesign& l, const FixedType& y, const std::string& c_type) {
+  const int bits = l.output_bytes * 8;
+  if (y.width != bits)
+    throw InputError(fmt::format(
+        "layer '{}': output type {} is {} bits wide but travels in {} elements; the dense kernel rounds and "
+        "saturates (or wraps) at the container width, so it would not be bit-exact (use a {}-bit result type)",
+        l.name, y.str(), y.width, c_type, bits));
+}
+
+std::string rounding_of(const LayerDesign& l, const FixedType& y) {
+  const auto r = aie_rounding_mode(y.rounding);
+  if (!r) throw InputError(fmt::format("layer '{}': rounding mode {} has no AIE equivalent", l.name, to_string(y.rounding)));
+  return std::string(*r);
+}
+
+std::string saturation_of(const LayerDesign& l, const FixedType& y) {
+  const auto s = aie_saturation_mode(y.overflow);
+  if (!s)
+    throw InputError(fmt::format("layer '{}': overflow mode {} of output type {} has no AIE saturation mode and the "
+                                 "dense kernel does not emulate it; use AP_SAT, AP_SAT_SYM or AP_WRAP",
+                                 l.name, to_string(y.overflow), y.str()));
+  return std::string(*s);
+}
+
+}  // namespace
+
+DenseKernelSpec dense_kernel_spec(const LayerDesign& l, const Model& m, int64_t batch) {
+  if (l.op != "Dense") throw InputError(fmt::format("layer '{}': op {} has no kernel in the project writer", l.name, l.op));
+  DenseKernelSpec s;
+  s.layer = l.name;
+  s.prefix = c_identifier(l.name);
+  const FixedType& x = fixed_of(m, l.input_tensor, l.name, "input");
+  const FixedType& w = fixed_of(m, l.weight_tensor, l.name, "weight");
+  const FixedType& y = fixed_of(m, l.output_tensor, l.name, "output");
+  s.a_type = container_type(m.tensor(l.input_tensor).type, l.input_bytes, fmt::format("layer '{}': input", l.name));
+  s.b_type = container_type(m.tensor(l.weight_tensor).type, l.weight_bytes, fmt::format("layer '{}': weight", l.name));
+  s.c_type = container_type(m.tensor(l.output_tensor).type, l.output_bytes, fmt::format("layer '{}': output", l.name));
+  check_output(l, y, s.c_type);
+  s.acc = l.acc_bits <= 32 ? "acc32" : "acc64";
+  s.shift = x.frac + w.frac - y.frac;
+  if (s.shift < -31 || s.shift > 63)
+    throw InputError(fmt::format("layer '{}': output shift {} (frac {} + {} - {}) is outside the kernels' range "
+                                 "[-31, 63]",
+                                 l.name, s.shift, x.frac, w.frac, y.frac));
+  if (l.activation == "relu") s.relu = true;
+  else if (l.activation != "linear")
+    throw InputError(fmt::format("layer '{}': activation {} has no dense kernel variant (linear and relu do)", l.name,
+                                 l.activation));
+  s.rounding = rounding_of(l, y);
+  s.saturation = saturation_of(l, y);
+
+  s.grid.batch = static_cast<int>(batch);
+  s.grid.in_features = static_cast<int>(l.in_features);
+  s.grid.out_features = static_cast<int>(l.out_features);
+  s.grid.cas_length = l.cas_length;
+  s.grid.cas_num = l.cas_num;
+  s.grid.tiling = {l.tile_m, l.tile_k, l.tile_n};
+  s.grid.m_padded = static_cast<int>(l.batch_padded);
+  s.grid.k_slice = static_cast<int>(l.k_slice);
+  s.grid.n_slice = static_cast<int>(l.n_slice);
+  s.grid.validate(l.name);
+
+  const auto wc = codes_of(m, l.weight_tensor, l.name, static_cast<size_t>(l.in_features * l.out_features));
+  std::vector<int64_t> bc;
+  if (!l.bias_tensor.empty()) {
+    const FixedType& b = fixed_of(m, l.bias_tensor, l.name, "bias");
+    if (b.frac != x.frac + w.frac)
+      throw InputError(fmt::format("layer '{}': bias '{}' has {} fractional bits; the kernels add it at the "
+                                   "accumulator scale {} + {} = {}",
+                                   l.name, l.bias_tensor, b.frac, x.frac, w.frac, x.frac + w.frac));
+    bc = codes_of(m, l.bias_tensor, l.name, static_cast<size_t>(l.out_features));
+  }
+  s.packed = pack_dense_codes(s.grid, wc, bc, l.name);
+  if (s.packed.bias.size() != static_cast<size_t>(l.cas_num) || s.packed.bias[0].empty())
+    s.packed.bias.assign(l.cas_num, std::vector<int64_t>(static_cast<size_t>(s.grid.bias_elems()), 0));
+  return s;
+}
+
+std::vector<DenseKernelSpec> kernel_specs(const Design& design, const Model& model) {
+  std::vector<DenseKernelSpec> specs;
+  std::set<std::string> taken;
+  for (auto& l : design.layers) {
+    auto s = dense_kernel_spec(l, model, design.batch);
+    const std::string base = s.prefix;
+    for (int i = 2; !taken.insert(s.prefix).second; ++i) s.prefix = fmt::format("{}_{}", base, i);
+    specs.push_back(std::move(s));
+  }
+  return specs;
+}
+
+}  // namespace aie4ml::codegen

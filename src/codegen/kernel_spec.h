@@ -1,0 +1,47 @@
+// What the generated project says about each mapped layer's kernels: C element types, accumulator,
+// shift-round-saturate parameters, ReLU, and the packed weight and bias arrays, derived from a Design
+// layer and the quantised Model (the numerics contract of kernels/README.md).
+// Reads: a LayerDesign, the Model's tensors (types, weight and bias codes), the batch.
+// Writes: a DenseKernelSpec. Checks: that the kernels compute this layer bit-exactly: fixed-point
+//   operands in their containers, an output type exactly as wide as its 8/16-bit container (the kernel
+//   saturates or wraps at the container width), bias at the accumulator scale, an hls4ml rounding and
+//   overflow mode the AIE mode registers implement, linear or ReLU activation, a legal shift. Anything
+//   else is an InputError naming the layer and what is not supported.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "design/design.h"
+#include "ir/model.h"
+#include "passes/pack_weights.h"
+
+namespace aie4ml::codegen {
+
+struct DenseKernelSpec {
+  std::string layer;          // layer name as in the Design
+  std::string prefix;         // C identifier for the layer (functions, namespaces, macros)
+  std::string a_type, b_type, c_type;  // kernel element types: "int8", "uint8", "int16", "uint16"
+  std::string acc;            // "acc32" | "acc64"
+  int shift = 0;              // frac_in + frac_w - frac_out
+  bool relu = false;
+  std::string rounding, saturation;  // aie::rounding_mode / aie::saturation_mode enumerators
+  DenseGrid grid;
+  PackedDense packed;         // weights per kernel (chain-major), bias per chain (zeros when none)
+};
+
+// A C identifier from any name: non-alphanumerics become '_', a leading digit gets "l_".
+std::string c_identifier(const std::string& name);
+
+// The spec of one Dense layer; throws InputError (naming the layer) when the kernels cannot compute it
+// exactly.
+DenseKernelSpec dense_kernel_spec(const LayerDesign& layer, const Model& model, int64_t batch);
+
+// Specs of every layer of a design, with prefixes made unique.
+std::vector<DenseKernelSpec> kernel_specs(const Design& design, const Model& model);
+
+// The container a fixed-point type travels in on the array: "int8", "uint8", "int16" or "uint16"
+// (`bytes` from the Design); throws InputError when the type does not fit it.
+std::string container_type(const NumericType& t, int bytes, const std::string& what);
+
+}  // namespace aie4ml::codegen
