@@ -259,7 +259,6 @@ Device Device::from_json(const nlohmann::json& j, const std::filesystem::path& f
   if (!j.is_object()) r.fail("(top level)", "expected a JSON object");
   Device d;
   d.file = file;
-  d.raw = j;
   read_identity(r, j, d);
   read_array(r, j, d);
   read_compute_tile(r, j, d);

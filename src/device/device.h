@@ -87,7 +87,6 @@ struct Device {
   int max_cascade_length = 8, max_cascade_num = 8;
 
   nlohmann::json sources;  // dotted key -> where the number comes from
-  nlohmann::json raw;      // the file as read (for `aie4ml devices --json`)
 
   int compute_tiles() const { return columns * compute_rows; }
   int memory_tiles() const { return columns * memory_tile_rows; }

@@ -108,6 +108,23 @@ TEST(AutomaticChoice, TheCostSeamDecides) {
   EXPECT_EQ(d.layers[1].tiles(), 1);
 }
 
+// Throughput minimises the slowest layer: its worst layer cost is never above the latency choice's.
+TEST(AutomaticChoice, ThroughputMinimisesTheSlowestLayer) {
+  const Model m = mlp("mlp", {512, 768, 256, 200, 64});
+  auto worst = [&](const std::string& objective) {
+    Config c;
+    c.objective = objective;
+    const AnalyticPartitionCost cost(objective);
+    double w = 0;
+    for (auto& l : partition(m, c, ve2802(), cost).layers) w = std::max(w, l.cost);
+    return w;
+  };
+  EXPECT_LE(worst("throughput"), worst("latency"));
+  Config c;
+  c.objective = "throughput";
+  EXPECT_TRUE(check_design(plan_design(m, c, ve2802()), ve2802()).empty());
+}
+
 TEST(AutomaticChoice, TileBudgetIsMet) {
   const Model m = mlp("jet", {16, 64, 32, 32, 8});
   Config c;
@@ -186,6 +203,16 @@ TEST(BadOverrides, UnsupportedTiling) {
   const auto msg = error_of([&] { plan_design(m, c, ve2802()); });
   EXPECT_HAS(msg, "layer 'fc1'");
   EXPECT_HAS(msg, "Tiling [4,8,16]");
+}
+
+// [8,8,8] is an aie::mmul shape of the device file but kernels/variants.json has no kernel for it.
+TEST(BadOverrides, TilingTheKernelsDoNotImplement) {
+  const Model m = mlp("m", {64, 64});
+  Config c;
+  c.layers["fc1"].tiling = MmulShape{8, 8, 8};
+  const auto msg = error_of([&] { plan_design(m, c, ve2802()); });
+  EXPECT_HAS(msg, "Tiling [8,8,8]");
+  EXPECT_HAS(msg, "[4,8,8]");
 }
 
 TEST(BadOverrides, PlacementOutsideTheArray) {
