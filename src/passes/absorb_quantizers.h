@@ -12,8 +12,9 @@
 // (and the bias add) is exact, i.e. when the worst-case |acc| bound, max_n (max|x_q| * sum_k |w_q[k,n]|
 // + |b_q[n]|), is at most 2^24 (float32 has a 24-bit significand) and the scale stays in float32's
 // normal range (frac_x + frac_w <= 126). int8 x int8 layers meet it up to K = 1024; 16 x 16-bit layers
-// usually do not: the Quantize op is then kept, the Dense writes its exact accumulator and the result
-// is the exact one (ONNX Runtime's float32 result may differ from it, see docs/numerics.md).
+// usually do not: the integer result is then the exact one and ONNX Runtime's float32 result may differ
+// from it (docs/numerics.md); the quantisation pass records this on the layer and absorbs the cast
+// anyway unless asked to keep such quantisers as ops.
 // With a relu activation the absorbed cast must saturate (relu(cast(a)) == cast(relu(a)) holds for
 // every saturating mode, not for AP_WRAP); a leaky_relu activation is never absorbed (two roundings).
 #pragma once

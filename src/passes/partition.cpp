@@ -347,7 +347,7 @@ void check_config_layers(const Config& config, const std::vector<const Op*>& ops
   for (auto& [name, lc] : config.layers) {
     const bool mapping_keys = lc.cascade_length || lc.cascade_num || lc.tiling || lc.placement;
     if (!mapping_keys) continue;
-    bool found = std::any_of(ops.begin(), ops.end(), [&](const Op* o) { return o->name == name; });
+    bool found = std::any_of(ops.begin(), ops.end(), [&name = name](const Op* o) { return o->name == name; });
     if (!found) {
       std::vector<std::string> names;
       for (auto* o : ops) names.push_back(o->name);

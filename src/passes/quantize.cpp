@@ -388,22 +388,27 @@ class QuantizePass {
     if (Op* q = sole_quantizer_consumer(model_, out)) {
       const FixedType qtype = quantizer_type(*q);
       const std::string qname = q->name;
-      if (activation_commutes_with_cast(op, qtype) && float32_sum_is_exact(bound, acc.frac)) {
+      const bool commutes = activation_commutes_with_cast(op, qtype);
+      const bool f32_exact = float32_sum_is_exact(bound, acc.frac);
+      if (commutes && (f32_exact || !options_.keep_inexact_quantizers)) {
         model_.tensor(q->outputs[0]).type = NumericType::of(qtype);
         absorb_into_producer(model_, op, *q);
         Op& dense = model_.ops[index];  // absorb_into_producer erased a later op
         record_aie_modes(dense, qtype);
-        report_.notes.push_back(fmt::format("layer '{}': quantiser '{}' ({}) absorbed into the layer's output",
-                                            dense.name, qname, qtype.str()));
+        dense.attrs["onnx_float32_exact"] = int64_t{f32_exact};
+        report_.notes.push_back(fmt::format(
+            "layer '{}': quantiser '{}' ({}) absorbed into the layer's output{}", dense.name, qname, qtype.str(),
+            f32_exact ? ""
+                      : fmt::format("; the sum can reach 2^{}, beyond float32's exact 2^24, so ONNX's float32 "
+                                    "evaluation may differ from the exact result computed here",
+                                    signed_bits(bound) - 1)));
         return;
       }
       // Kept: the layer writes its exact accumulator and the quantiser casts it.
       report_.notes.push_back(fmt::format(
           "layer '{}': quantiser '{}' kept as its own op: {} (the layer writes its exact {} accumulator)", op.name,
-          qname, activation_commutes_with_cast(op, qtype)
-                     ? fmt::format("the sum can reach 2^{}, beyond float32's exact 2^24, so ONNX's float32 result "
-                                   "may differ from the exact one computed here", signed_bits(bound) - 1)
-                     : "its activation does not commute with the cast",
+          qname, commutes ? fmt::format("the sum can reach 2^{}, beyond float32's exact 2^24", signed_bits(bound) - 1)
+                          : "its activation does not commute with the cast",
           acc.str()));
       return set_output(op, [acc] { return acc; });
     }

@@ -16,9 +16,12 @@
 // - Dense: bias re-quantised at the accumulator scale frac_x + frac_w, in 32 bits (64 bits for 16x16
 //   operands or when the worst-case sum needs it; a configured accum width wins); attrs
 //   "accum" (the accumulator type string), "acc_bound_bits" (bits the worst-case |sum| needs).
-//   A Quantize op that directly follows a Dense is absorbed into the Dense's output type when that is
-//   exact under ONNX float32 semantics (see absorb_quantizers.h); otherwise it stays and the Dense writes
-//   its exact accumulator.
+//   A Quantize op that directly follows a Dense is absorbed into the Dense's output type (the integer
+//   result is the same either way: one rounding of the exact sum). Attr "onnx_float32_exact" says whether
+//   ONNX's float32 evaluation is exact too (see absorb_quantizers.h); with
+//   QuantizeOptions::keep_inexact_quantizers such quantisers stay as ops after a Dense that writes its
+//   exact accumulator. A quantiser after a LeakyReLU, or a saturating-free (AP_WRAP) one after a ReLU,
+//   always stays (the activation does not commute with the cast).
 // - LeakyRelu (fused or standalone): attrs "alpha_code", "alpha_frac" (alpha in 16-bit fixed point).
 // - BatchNorm left standalone: rewritten to inputs {x, scale, shift} (per channel, axis 1): scale in
 //   16-bit fixed point, shift at the product scale; attr "form" = "scale_shift".
@@ -39,6 +42,10 @@ namespace aie4ml {
 
 struct QuantizeOptions {
   std::map<std::string, FixedType> calibrated;  // tensor name -> type chosen by calibration
+  // Keep a Quantize after a Dense as its own op when ONNX's float32 sum would not be exact (the Dense
+  // then writes its exact accumulator). Off by default: the AIE-ML kernels fuse the cast, and the
+  // integer result does not change.
+  bool keep_inexact_quantizers = false;
 };
 
 struct QuantizeReport {

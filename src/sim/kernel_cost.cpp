@@ -108,6 +108,11 @@ DenseKernelCost dense_kernel_cost(const DenseKernelDesc& d, const CoreTiming& t)
   const int64_t per_column =
       t.loop_setup_cycles + (has_bias ? ceil_div(2 * bias_tile_bits, t.load_bits_per_cycle) + t.load_latency : 0);
   c.cycles = t.call_overhead_cycles + c.column_iterations * per_column + c.block_iterations * per_block;
+  c.call_cycles = t.call_overhead_cycles;
+  c.column_cycles = per_column;
+  c.block_init_cycles = init;
+  c.block_loop_cycles = k_loop_entry + t.loop_setup_cycles;
+  c.block_leave_cycles = leave;
 
   c.peak_macs_per_cycle = peak_macs_per_cycle(d.types);
   const double macs_per_iteration = 4.0 * s.size_a() * d.tile_n;

@@ -62,6 +62,12 @@ struct DenseKernelCost {
   int inner_loop_ii = 0;               // cycles per K iteration in steady state
   int64_t inner_loop_cycles = 0;       // all K-loop cycles incl. pipeline fill and drain
   int64_t cycles = 0;                  // whole invocation
+  // Where `cycles` go, for models that interleave kernels block by block (the performance model
+  // couples cascade neighbours per block): cycles == call_cycles + column_iterations * column_cycles +
+  // block_iterations * (block_init_cycles + block_loop_cycles + block_leave_cycles). A middle/last
+  // kernel reads the cascade during block_init; a first/middle kernel writes it during block_leave.
+  int64_t call_cycles = 0, column_cycles = 0;
+  int64_t block_init_cycles = 0, block_loop_cycles = 0, block_leave_cycles = 0;
   int peak_macs_per_cycle = 0;
   double inner_loop_efficiency = 0;    // steady-state K loop MACs per cycle / peak
   double efficiency = 0;               // whole invocation MACs per cycle / peak

@@ -10,6 +10,7 @@
 #include "model_builder.h"
 #include "passes/calibrate.h"
 #include "passes/quantize.h"
+#include "sim/interpreter.h"
 #include "support/error.h"
 
 namespace aie4ml {
@@ -166,18 +167,32 @@ TEST(Quantize, QuantizersAreAbsorbedWhenExactInFloat32) {
   EXPECT_TRUE(contains(report.notes, "input 'x': quantiser 'qin'"));
   EXPECT_EQ(fc.get_string("aie_rounding_mode", ""), "conv_even");
   EXPECT_EQ(fc.get_string("aie_saturation_mode", ""), "saturate");
+  EXPECT_EQ(fc.get_int("onnx_float32_exact", -1), 1);
 }
 
-TEST(Quantize, QuantizersStayWhenFloat32WouldRound) {
+TEST(Quantize, QuantizersBeyondFloat32ExactnessAreMarkedOrKept) {
   // 16 x 16 bits: products reach 2^30, beyond float32's 24-bit significand.
+  auto s = qdq_dense(fx(16, 6), fx(16, 8), 16);
+  const auto absorbed = quantize_model(s.m, Config{});
+  ASSERT_EQ(s.m.ops.size(), 1u);
+  EXPECT_EQ(s.m.ops[0].get_int("onnx_float32_exact", -1), 0);
+  EXPECT_TRUE(contains(absorbed.notes, "ONNX's float32 evaluation may differ"));
   auto t = qdq_dense(fx(16, 6), fx(16, 8), 16);
-  const auto report = quantize_model(t.m, Config{});
+  QuantizeOptions keep;
+  keep.keep_inexact_quantizers = true;
+  const auto report = quantize_model(t.m, Config{}, keep);
   ASSERT_EQ(t.m.ops.size(), 2u);
   EXPECT_EQ(t.m.ops[1].kind, OpKind::Quantize);
   const FixedType acc = t.m.tensor("acc").type.fixed;
   EXPECT_EQ(acc.frac, 10 + 15);
   EXPECT_EQ(acc.width, 64);
   EXPECT_TRUE(contains(report.notes, "beyond float32's exact 2^24"));
+  // Both forms compute the same codes.
+  IntegerInterpreter a(s.m), b(t.m);
+  std::vector<double> x = {1.3, -2.7, 0.02, 3.14159};
+  std::vector<int64_t> codes(4);
+  for (int i = 0; i < 4; ++i) codes[i] = quantize(x[i], fx(16, 6));
+  EXPECT_EQ(a.run({codes}, 1), b.run({codes}, 1));
 }
 
 TEST(Quantize, ReluDoesNotCommuteWithAWrappingCast) {
