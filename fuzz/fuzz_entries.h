@@ -7,16 +7,20 @@
 // "internal error") or a broken invariant checked here (std::logic_error "fuzz invariant") is a bug.
 //
 // - onnx:   import_onnx_bytes + canonicalize + what `aie4ml inspect` prints (JSON dump, counts).
-// - config: JSON text -> Config::from_json, Config round trip through to_json, then the config applied to
+// - config: JSON text -> Config::load (through a scratch file), Config round trip through to_json, then the config applied to
 //           a fixed hand-built float MLP (layers fc1..fc3): quantize_model and plan_design on the device
 //           the config names (default ve2802). This reaches the override checks of the mapping passes.
 // - npy:    parse_npy, then the conversions predict uses (to_doubles, to_int64) and a write/parse round
 //           trip that must reproduce the array.
 #pragma once
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -48,6 +52,27 @@ Outcome guarded(F&& body) {
   }
   return Outcome::Accepted;
 }
+
+// A file of this process that holds the bytes of the current input (the config target reads its input
+// through Config::load, the CLI's path); removed when the process exits normally.
+class ScratchFile {
+ public:
+  explicit ScratchFile(const std::string& name)
+      : path_(std::filesystem::temp_directory_path() / ("aie4ml_fuzz_" + std::to_string(::getpid()) + "_" + name)) {}
+  ~ScratchFile() {
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+  }
+  const std::filesystem::path& write(std::string_view bytes) const {
+    std::ofstream out(path_, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    invariant(static_cast<bool>(out), "cannot write the scratch file " + path_.string());
+    return path_;
+  }
+
+ private:
+  std::filesystem::path path_;
+};
 
 inline Outcome run_onnx(std::string_view bytes) {
   return guarded([&] {
@@ -105,13 +130,8 @@ inline Model config_target_model() {
 
 inline Outcome run_config(std::string_view bytes) {
   return guarded([&] {
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(bytes);
-    } catch (const nlohmann::json::parse_error& e) {
-      throw InputError(e.what());  // what Config::load does with a file that is not JSON
-    }
-    const Config c = Config::from_json(j, "fuzz.json");
+    static const ScratchFile scratch("config.json");
+    const Config c = Config::load(scratch.write(bytes));
     const nlohmann::json once = c.to_json();
     invariant(Config::from_json(once, "round trip").to_json() == once, "Config to_json/from_json round trip");
     Model m = config_target_model();

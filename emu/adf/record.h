@@ -83,6 +83,13 @@ inline std::string json_port(const port_info& p) {
   return s.str();
 }
 
+// A double that reads back as the same double.
+inline std::string number(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
 inline const char* kind_name(node_kind k) {
   switch (k) {
     case node_kind::kernel: return "kernel";
@@ -122,7 +129,7 @@ inline std::string graph_record_json(const registry& reg) {
         << ", \"num_buffers\": " << n.num_buffers << ", \"location\": " << json_addresses(n.location);
     } else if (n.kind == node_kind::input_plio || n.kind == node_kind::output_plio) {
       s << ", \"name\": " << json_string(n.name) << ", \"file\": " << json_string(n.file) << ", \"width_bits\": " << n.width_bits
-        << ", \"frequency_mhz\": " << n.frequency_mhz << ", \"column\": " << (n.shim ? std::to_string(n.shim->col) : "null");
+        << ", \"frequency_mhz\": " << number(n.frequency_mhz) << ", \"column\": " << (n.shim ? std::to_string(n.shim->col) : "null");
     }
     s << ",\n   \"in\": [";
     for (std::size_t p = 0; p < n.in.size(); ++p) s << (p ? ", " : "") << json_port(n.in[p]);

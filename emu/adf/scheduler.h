@@ -35,7 +35,9 @@
 #include <vector>
 
 #include "graph_registry.h"
+#include "element_io.h"
 #include "plio.h"
+#include "plio_files.h"
 #include "record.h"
 #include "stream.h"
 #include "tiling.h"

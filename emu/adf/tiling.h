@@ -14,7 +14,6 @@
 // - `repetition` repeats the whole pattern.
 #pragma once
 #include <cstdint>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -108,11 +107,9 @@ inline std::vector<std::int64_t> expand_tiling(const adf::tiling_parameters& p, 
         if (padding) {
           out.push_back(padding_element);
         } else if (outside) {
-          std::ostringstream s;
-          s << "element (";
-          for (std::size_t d = 0; d < rank; ++d) s << (d ? "," : "") << coord[d];
-          s << ") lies outside the buffer and no boundary_dimension makes it padding";
-          fail(s.str());
+          std::string s = "element (";
+          for (std::size_t d = 0; d < rank; ++d) s += (d ? "," : "") + std::to_string(coord[d]);
+          fail(s + ") lies outside the buffer and no boundary_dimension makes it padding");
         } else {
           out.push_back(linear);
         }

@@ -38,10 +38,10 @@ nlohmann::json device_summary(const Device& d) {
 }
 
 void print_table(const DeviceCatalog& cat) {
-  fmt::print("{:<10} {:<40} {:<10} {:>6} {:>9} {:>10} {:>10}  {}\n", "NAME", "BOARD", "ARRAY", "TILES", "MEMTILES",
+  fmt::print("{:<10} {:<12} {:<10} {:>6} {:>9} {:>10} {:>10}  {}\n", "NAME", "BOARD", "ARRAY", "TILES", "MEMTILES",
              "CLOCK", "INT8 TOPS", "ALIASES");
   for (auto& d : cat.devices())
-    fmt::print("{:<10} {:<40} {:<10} {:>6} {:>9} {:>6} MHz {:>10.1f}  {}\n", d.name, d.board,
+    fmt::print("{:<10} {:<12} {:<10} {:>6} {:>9} {:>6} MHz {:>10.1f}  {}\n", d.name, d.board,
                fmt::format("{}x{}", d.columns, d.compute_rows), d.compute_tiles(), d.memory_tiles(), d.aie_clock_mhz,
                d.peak_tops("int8xint8"), fmt::join(d.aliases, ", "));
 }

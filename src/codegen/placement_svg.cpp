@@ -70,6 +70,18 @@ void cascades(std::string& svg, const Design& d, const Layout& g) {
   }
 }
 
+void direct_links(std::string& svg, const Design& d, const Layout& g) {
+  for (auto& b : d.direct_buffers) {
+    auto* p = d.kernel(b.producer);
+    auto* c = d.kernel(b.consumer);
+    if (!p || !c) continue;
+    svg += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#8e44ad\" stroke-width=\"2\">"
+                       "<title>{} ({})</title></line>\n",
+                       g.x(p->tile.col) + kCell / 2, g.compute_y(p->tile.row) + 6, g.x(c->tile.col) + kCell / 2,
+                       g.compute_y(c->tile.row) + 6, escape(b.name), b.mode);
+  }
+}
+
 void memory_tiles(std::string& svg, const Design& d, const Layout& g) {
   std::map<TileCoord, std::vector<std::string>> held;
   for (auto& sb : d.shared_buffers) held[sb.location].push_back(sb.name);
@@ -159,6 +171,7 @@ std::string placement_svg(const Design& d) {
   axes(body, d, g);
   tiles(body, d, g);
   cascades(body, d, g);
+  direct_links(body, d, g);
   memory_tiles(body, d, g);
   plio(body, d, g);
   memory_links(body, d, g);

@@ -1,7 +1,7 @@
 // placement.svg: a map of the array for humans.
 // Reads: a Design. Writes: SVG text (deterministic: integer coordinates, fixed order). Checks: nothing.
-// Shows compute tiles coloured by layer (numbered as in the legend), cascade links inside chains, memory
-// tiles holding shared buffers with their writer/reader links, and PLIO ports on the shim row.
+// Shows compute tiles coloured by layer (numbered as in the legend), cascade links inside chains, direct
+// buffers, memory tiles holding shared buffers with their writer/reader links, and PLIO ports.
 #pragma once
 #include <string>
 

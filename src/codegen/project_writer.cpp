@@ -99,11 +99,16 @@ CXX ?= g++
 HOST_DIR ?= build/host
 HOST_CXXFLAGS ?= -std=c++20 -O1
 HOST_OUTPUT ?= host_output
+EMU_BUILD_DIR ?= $(HOST_DIR)/emu
 
 GRAPH := aie/graph.cpp
 KERNEL_SOURCES := {kernel_sources}
 OUTPUTS := {outputs}
-HOST_OBJECTS := $(patsubst %,$(HOST_DIR)/%.o,$(GRAPH) $(KERNEL_SOURCES))
+# The host build compiles the kernel sources as one translation unit (they share all their headers).
+KERNEL_UNITY := $(HOST_DIR)/aie/kernels_unity.cc
+HOST_OBJECTS := $(HOST_DIR)/$(GRAPH).o $(KERNEL_UNITY).o
+EMU_RUNTIME := $(EMU_BUILD_DIR)/host_runtime.o
+EMU_HEADERS := $(wildcard $(AIE4ML_EMU)/*.h $(AIE4ML_EMU)/adf/*.h $(AIE4ML_EMU)/aie_api/*.hpp $(AIE4ML_EMU)/aie_api/detail/*.hpp)
 AIE_FLAGS = --mode aie --platform=$(PLATFORM) --config=aie.cfg
 
 .PHONY: host run_host check_host x86sim aiesim hw check_platform clean
@@ -114,7 +119,19 @@ $(HOST_DIR)/%.o: %
 	@mkdir -p $(dir $@)
 	$(CXX) $(HOST_CXXFLAGS) -DAIE4ML_HOST -MMD -MP -I$(AIE4ML_EMU) -Iaie -c $< -o $@
 
-$(HOST_DIR)/aie4ml_host: $(HOST_OBJECTS)
+$(KERNEL_UNITY): Makefile
+	@mkdir -p $(dir $@)
+	@printf '#include "$(CURDIR)/%s"\n' $(KERNEL_SOURCES) > $@
+
+$(KERNEL_UNITY).o: $(KERNEL_UNITY)
+	$(CXX) $(HOST_CXXFLAGS) -DAIE4ML_HOST -MMD -MP -I$(AIE4ML_EMU) -Iaie -c $< -o $@
+
+# The emulation's graph runtime: the same for every project, so EMU_BUILD_DIR may be shared between them.
+$(EMU_RUNTIME): $(AIE4ML_EMU)/adf/host_runtime.cpp $(EMU_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CXX) $(HOST_CXXFLAGS) -I$(AIE4ML_EMU) -c $< -o $@.$$$$.tmp && mv -f $@.$$$$.tmp $@
+
+$(HOST_DIR)/aie4ml_host: $(HOST_OBJECTS) $(EMU_RUNTIME)
 	$(CXX) $(HOST_CXXFLAGS) $^ -o $@ -pthread
 
 -include $(HOST_OBJECTS:.o=.d)

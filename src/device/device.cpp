@@ -275,7 +275,7 @@ Device Device::load(const std::filesystem::path& file) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for numbers such as 1e999
     throw InputError(fmt::format("device file {}: not valid JSON: {}", file.string(), e.what()));
   }
   return from_json(j, file);

@@ -64,6 +64,7 @@ void bind_graph_input(ImportContext& ctx, const onnx::ValueInfoProto& in) {
 
 void import_node(ImportContext& ctx, const onnx::NodeProto& node) {
   if (node.op_type().empty()) fail(node, "the node has no op type");
+  if (node.output_size() == 0 || node.output(0).empty()) fail(node, "the node has no output");  // importers read output(0)
   for (const auto& in : node.input())
     if (!in.empty()) ctx.value(node, in);  // every input must be defined before use
   if (!is_default_domain(node.domain()) && !is_qonnx_domain(node.domain())) find_importer(node);  // names the domain

@@ -3,7 +3,9 @@
 
 #include <array>
 #include <climits>
+#include <cmath>
 #include <cstring>
+#include <functional>
 
 #include <fmt/format.h>
 
@@ -98,6 +100,62 @@ std::vector<double> typed_values(const onnx::TensorProto& t) {
   return v;
 }
 
+// Structurally valid UTF-8 (no overlong forms or surrogates). Protobuf does not check the string
+// fields of proto2 files, and names end up in model.json, whose writer refuses invalid UTF-8.
+bool is_utf8(const std::string& s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3 : -1;
+    if (extra < 0 || i + extra >= s.size()) return false;
+    uint32_t cp = extra == 0 ? c : c & (0x3f >> extra);
+    for (int k = 1; k <= extra; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    const uint32_t min_cp[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < min_cp[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+void require_utf8(const std::string& s, const std::string& file, const std::function<std::string()>& what) {
+  if (!is_utf8(s)) throw InputError(fmt::format("'{}': {} is not valid UTF-8 text", file, what()));
+}
+
+// Every name that can reach the Model IR and its JSON (string attributes are matched against fixed
+// vocabularies by the importers, op types and domains only appear in messages).
+void check_graph_names(const onnx::GraphProto& g, const std::string& file) {
+  require_utf8(g.name(), file, [] { return std::string("the graph name"); });
+  for (const auto& t : g.initializer())
+    require_utf8(t.name(), file, [] { return std::string("an initializer name"); });
+  for (const auto* list : {&g.input(), &g.output(), &g.value_info()})
+    for (const auto& v : *list) require_utf8(v.name(), file, [] { return std::string("a graph input/output name"); });
+  for (int n = 0; n < g.node_size(); ++n) {
+    const auto& node = g.node(n);
+    auto where = [n](const char* field) { return [=] { return fmt::format("the {} of node #{}", field, n); }; };
+    require_utf8(node.name(), file, where("name"));
+    for (const auto& io : node.input()) require_utf8(io, file, where("input names"));
+    for (const auto& io : node.output()) require_utf8(io, file, where("output names"));
+  }
+}
+
+// NaN or infinite constants have no fixed-point code and no JSON number (model.json would not load back
+// in `predict`); they are refused here with their count and the first position.
+void require_finite(const ConstTensor& c, const std::string& what) {
+  int64_t nans = 0, infs = 0, first = -1;
+  for (size_t i = 0; i < c.values.size(); ++i) {
+    if (std::isfinite(c.values[i])) continue;
+    (std::isnan(c.values[i]) ? nans : infs) += 1;
+    if (first < 0) first = static_cast<int64_t>(i);
+  }
+  if (first >= 0)
+    throw InputError(fmt::format("{} holds {} NaN and {} infinite values (the first at flat index {}); aie4ml "
+                                 "needs finite constants", what, nans, infs, first));
+}
+
 }  // namespace
 
 bool is_qonnx_domain(const std::string& domain) {
@@ -139,6 +197,7 @@ int check_model_header(const onnx::ModelProto& proto, const std::string& name) {
                                  "with a supported opset)", name, opset, kMinOpset, kMaxOpset));
   if (proto.graph().output_size() == 0)
     throw InputError(fmt::format("'{}': the graph has no outputs (the file is truncated or incomplete)", name));
+  check_graph_names(proto.graph(), name);
   return opset;
 }
 
@@ -173,6 +232,7 @@ ConstTensor tensor_from_proto(const onnx::TensorProto& t, const std::string& wha
       throw InputError(fmt::format("{}: holds {} values, but its shape [{}] needs {} (truncated file?)", what,
                                    c.values.size(), fmt::join(c.dims, ","), count));
   }
+  require_finite(c, what);
   return c;
 }
 

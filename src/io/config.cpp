@@ -158,7 +158,7 @@ Config Config::load(const std::filesystem::path& path) {
   json j;
   try {
     j = json::parse(in);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers such as 1e999
     throw InputError(fmt::format("{}: not valid JSON: {}", path.string(), e.what()));
   }
   return from_json(j, path.string());

@@ -41,7 +41,8 @@ void write_directory_atomically(const fs::path& target, bool force, const std::f
   if (!dir.parent_path().empty()) fs::create_directories(dir.parent_path(), ec);
   const fs::path tmp = sibling(dir, "tmp");
   if (!fs::create_directory(tmp, ec))
-    throw InputError(fmt::format("cannot create '{}': {}", tmp.string(), ec.message()));
+    throw InputError(fmt::format("cannot write output directory '{}': creating '{}' failed: {}", dir.string(),
+                                 tmp.string(), ec.message()));
   try {
     fill(tmp);
     if (fs::exists(dir)) {

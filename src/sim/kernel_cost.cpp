@@ -90,7 +90,10 @@ DenseKernelCost dense_kernel_cost(const DenseKernelDesc& d, const CoreTiming& t)
   // four mmuls issued one per cycle, the last one's result).
   const int mac_latency = float_acc ? t.bf16_mac_latency : t.mac_latency;
   const int64_t iteration_latency = t.load_latency + (mmul_cycles - 1) + mac_latency;
-  const int64_t k_loop_entry = int64_t{s.k_tiles()} * c.inner_loop_ii + std::max<int64_t>(0, iteration_latency - c.inner_loop_ii);
+  const bool pipelined = static_cast<int>(s.k_tiles()) >= t.min_pipelined_iterations;
+  const int64_t k_loop_entry = pipelined ? int64_t{s.k_tiles()} * c.inner_loop_ii +
+                                               std::max<int64_t>(0, iteration_latency - c.inner_loop_ii)
+                                         : int64_t{s.k_tiles()} * std::max<int64_t>(iteration_latency, c.inner_loop_ii);
   c.inner_loop_cycles = c.block_iterations * k_loop_entry;
 
   // Per block: accumulator initialisation and the four tiles leaving.
@@ -107,11 +110,16 @@ DenseKernelCost dense_kernel_cost(const DenseKernelDesc& d, const CoreTiming& t)
   // Per column pair: the two bias tiles (latency exposed before the first accumulator needs them).
   const int64_t per_column =
       t.loop_setup_cycles + (has_bias ? ceil_div(2 * bias_tile_bits, t.load_bits_per_cycle) + t.load_latency : 0);
-  c.cycles = t.call_overhead_cycles + c.column_iterations * per_column + c.block_iterations * per_block;
-  c.call_cycles = t.call_overhead_cycles;
+  // Overlap between consecutive blocks (CoreTiming::block_overlap): `hidden` cycles per block boundary.
+  const int64_t exposed = (pipelined ? std::max<int64_t>(0, iteration_latency - c.inner_loop_ii) : 0) + init + leave;
+  const int64_t hidden = std::min<int64_t>(static_cast<int64_t>(std::clamp(t.block_overlap, 0.0, 1.0) * exposed),
+                                           k_loop_entry + t.loop_setup_cycles);
+  c.cycles = t.call_overhead_cycles + c.column_iterations * per_column + c.block_iterations * per_block -
+             (c.block_iterations - 1) * hidden;
+  c.call_cycles = t.call_overhead_cycles + hidden;
   c.column_cycles = per_column;
   c.block_init_cycles = init;
-  c.block_loop_cycles = k_loop_entry + t.loop_setup_cycles;
+  c.block_loop_cycles = k_loop_entry + t.loop_setup_cycles - hidden;
   c.block_leave_cycles = leave;
 
   c.peak_macs_per_cycle = peak_macs_per_cycle(d.types);

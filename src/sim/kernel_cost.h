@@ -46,6 +46,16 @@ struct CoreTiming {
   int cascade_words_per_cycle = 1;  // one 512-bit cascade word per cycle
   int loop_setup_cycles = 2;        // assumed: hardware-loop setup and pointer moves per loop entry
   int call_overhead_cycles = 20;    // assumed: kernel entry/exit, mode register writes
+  // Fraction (0..1) of each block's non-steady-state work (K-loop fill/drain, accumulator init,
+  // epilogue) that overlaps the neighbouring block when the compiler pipelines the block loop; the first
+  // block's fill and the last block's drain stay exposed. 0 (the default) charges all of it. Not public:
+  // the performance model calibrates it (devices/performance/*.json, docs/performance-model.md).
+  double block_overlap = 0;
+  // K loops with fewer iterations than this are not software-pipelined (the compiler needs enough
+  // iterations to overlap them): each iteration then costs the full iteration latency (loads, four
+  // mmul issues, MAC latency) instead of II. 0 (the default): every K loop is pipelined. Not public:
+  // the performance model calibrates it.
+  int min_pipelined_iterations = 0;
 };
 
 struct DenseKernelCost {

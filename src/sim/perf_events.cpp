@@ -20,15 +20,15 @@ bool Buffer::can_read(int64_t batch) const {
   return it != writes_.end() && it->second >= writers_;
 }
 
-bool Buffer::release_write(int64_t batch, Process* by, Cycles t) {
+bool Buffer::release_write(int64_t batch, Process* by, Cycles issued) {
   if (++writes_[batch] < writers_) return false;
-  written_[batch] = {by, t};
+  written_[batch] = {by, issued};
   return true;
 }
 
-bool Buffer::release_read(int64_t batch, Process* by, Cycles t) {
+bool Buffer::release_read(int64_t batch, Process* by, Cycles issued) {
   if (++reads_[batch] < readers_) return false;
-  read_[batch] = {by, t};
+  read_[batch] = {by, issued};
   return true;
 }
 
@@ -75,7 +75,7 @@ const Process* Engine::process(const std::string& name) const {
 void Engine::schedule(Cycles t, Process* p) { queue_.push(Event{t, seq_++, p}); }
 
 void Engine::schedule_release(Cycles t, Buffer* b, bool write, int64_t batch, Process* by) {
-  queue_.push(Event{t, seq_++, nullptr, b, write, batch, by});
+  queue_.push(Event{t, seq_++, nullptr, b, write, batch, by, now_});
 }
 
 void Engine::wake(std::vector<Process*>& waiters) {
@@ -124,14 +124,14 @@ void Engine::resume(Process* p) {
         if (!s.buffer->can_write(b)) return wait_on(p, s.buffer->waiters);
         if (p->waiting_) {
           const auto c = s.buffer->read(b - s.buffer->copies());
-          end_wait(p, c.by, b - s.buffer->copies(), c.time, s.buffer->name());
+          end_wait(p, c.by, b - s.buffer->copies(), c.issued, s.buffer->name());
         }
         break;
       case Step::Kind::AcquireRead:
         if (!s.buffer->can_read(b)) return wait_on(p, s.buffer->waiters);
         if (p->waiting_) {
           const auto c = s.buffer->written(b);
-          end_wait(p, c.by, b, c.time, s.buffer->name());
+          end_wait(p, c.by, b, c.issued, s.buffer->name());
         }
         break;
       case Step::Kind::ReleaseWrite:
@@ -186,8 +186,9 @@ void Engine::resume(Process* p) {
           q->cascade_time_ = now_;
           q->cascade_cause_ = p;
           schedule(now_, q);
+          // The producer was there first: only the link's own latency delays us (we caused the wait).
           p->cascade_time_ = now_;
-          p->cascade_cause_ = q;
+          p->cascade_cause_ = p;
           if (!p->waiting_) {
             p->waiting_ = true;
             p->wait_began_ = now_;
@@ -222,7 +223,7 @@ Cycles Engine::run(int64_t batches) {
     queue_.pop();
     now_ = e.time;
     if (e.buffer) {
-      if (e.write ? e.buffer->release_write(e.batch, e.by, now_) : e.buffer->release_read(e.batch, e.by, now_))
+      if (e.write ? e.buffer->release_write(e.batch, e.by, e.issued) : e.buffer->release_read(e.batch, e.by, e.issued))
         wake(e.buffer->waiters);
       continue;
     }

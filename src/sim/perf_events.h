@@ -40,12 +40,13 @@ class Buffer {
   bool can_write(int64_t batch) const;
   bool can_read(int64_t batch) const;
   // Release one writer's (reader's) hold on `batch`; returns true when this completed the batch.
-  bool release_write(int64_t batch, Process* by, Cycles t);
-  bool release_read(int64_t batch, Process* by, Cycles t);
+  // `issued`: when the releasing process acted (a release may arrive later, after its data's flight).
+  bool release_write(int64_t batch, Process* by, Cycles issued);
+  bool release_read(int64_t batch, Process* by, Cycles issued);
   // Who completed the batch's writes (reads) and when: the cause of a wait on this buffer.
   struct Completion {
     Process* by = nullptr;
-    Cycles time = 0;
+    Cycles issued = 0;
   };
   Completion written(int64_t batch) const;
   Completion read(int64_t batch) const;  // all readers done
@@ -160,6 +161,7 @@ class Engine {
     bool write = false;
     int64_t batch = 0;
     Process* by = nullptr;
+    Cycles issued = 0;
     bool operator>(const Event& o) const { return time != o.time ? time > o.time : seq > o.seq; }
   };
   void schedule(Cycles t, Process* p);

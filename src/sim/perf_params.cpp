@@ -32,6 +32,7 @@ void apply(PerfParams& p, const nlohmann::json& j, const std::string& where, boo
   p.kernel_iteration_cycles = num("kernel_iteration_cycles", p.kernel_iteration_cycles);
   p.lock_acquire_cycles = num("lock_acquire_cycles", p.lock_acquire_cycles);
   p.dma_setup_cycles = num("dma_setup_cycles", p.dma_setup_cycles);
+  p.dma_run_overhead_cycles = num("dma_run_overhead_cycles", p.dma_run_overhead_cycles);
   p.stream_hop_cycles = num("stream_hop_cycles", p.stream_hop_cycles);
   p.plio_latency_cycles = num("plio_latency_cycles", p.plio_latency_cycles);
   p.cascade_link_cycles = num("cascade_link_cycles", p.cascade_link_cycles);
@@ -44,6 +45,10 @@ void apply(PerfParams& p, const nlohmann::json& j, const std::string& where, boo
     const auto kw = where + ": kernel";
     p.core.call_overhead_cycles = static_cast<int>(read_number(k, "call_overhead_cycles", kw, p.core.call_overhead_cycles, complete));
     p.core.loop_setup_cycles = static_cast<int>(read_number(k, "loop_setup_cycles", kw, p.core.loop_setup_cycles, complete));
+    p.core.block_overlap = read_number(k, "block_overlap", kw, p.core.block_overlap, complete);
+    p.core.min_pipelined_iterations =
+        static_cast<int>(read_number(k, "min_pipelined_iterations", kw, p.core.min_pipelined_iterations, complete));
+    if (p.core.block_overlap > 1) throw InputError(fmt::format("{}: key 'block_overlap': must be in [0, 1]", kw));
   }
   if (j.contains("sources")) {
     if (!j.at("sources").is_object()) throw InputError(fmt::format("{}: key 'sources': expected an object", where));
@@ -79,8 +84,12 @@ PerfParams params_for(const Device& device) {
   PerfParams p = PerfParams::from_json(read_json_file(file), file.string());
   p.file = file;
   p.architecture = device.architecture;
-  if (device.raw.is_object() && device.raw.contains("performance"))
-    apply(p, device.raw.at("performance"), fmt::format("device file {}: performance", device.file.string()), false);
+  // A device file may carry its own "performance" object (e.g. a measured part); its keys win.
+  if (!device.file.empty() && std::filesystem::exists(device.file)) {
+    const auto j = read_json_file(device.file);
+    if (j.is_object() && j.contains("performance"))
+      apply(p, j.at("performance"), fmt::format("device file {}: performance", device.file.string()), false);
+  }
   return p;
 }
 

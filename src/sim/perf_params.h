@@ -26,6 +26,9 @@ struct PerfParams {
   double lock_acquire_cycles = 4;   // per buffer lock a core acquires
   // DMA: from a channel acquiring its buffer's lock to its first word on the stream (BD fetch, lock).
   double dma_setup_cycles = 0;
+  // Memory-tile DMA: extra cycles per contiguous run its access pattern visits (address generation
+  // between short bursts, e.g. the 8-byte rows of a [tile_k, tile_m] int8 tile).
+  double dma_run_overhead_cycles = 0;
   // Stream switch latency per switch crossed; a route crosses |dcol| + |drow| + 1 switches.
   double stream_hop_cycles = 2;
   // PL <-> AIE interface crossing of a PLIO word (shim tile, clock-domain crossing), each direction.

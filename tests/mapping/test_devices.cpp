@@ -67,6 +67,7 @@ TEST(DeviceCatalog, UnknownDeviceListsTheKnownOnes) {
 // one of the key's parents.
 TEST(DeviceCatalog, EveryNumberHasASource) {
   for (auto& entry : std::filesystem::directory_iterator(source_root() / "devices")) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;  // device files only
     const auto j = read_json(entry.path());
     const auto& sources = j.at("sources");
     std::function<void(const nlohmann::json&, const std::string&)> walk = [&](const nlohmann::json& v,

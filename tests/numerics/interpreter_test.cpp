@@ -148,7 +148,9 @@ TEST(Requantizer, FastFormsEqualThePrimitive) {
                     int64_t e = requantize(in[i], from_frac, to);
                     if (relu) e = std::max<int64_t>(e, 0);
                     ASSERT_EQ(out[i], e) << to.str() << " from_frac " << from_frac << " v " << in[i];
-                    if (bits <= 31) ASSERT_EQ(out32[i], e) << "int32 " << to.str() << " v " << in[i];
+                    if (bits <= 31) {
+                      ASSERT_EQ(out32[i], e) << "int32 " << to.str() << " v " << in[i];
+                    }
                   }
                 }
               }

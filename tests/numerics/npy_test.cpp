@@ -31,7 +31,9 @@ TEST(Npy, ReadsEveryDtypeNumpyWrites) {
     const auto v = a.to_doubles();
     ASSERT_EQ(v.size(), 24u);
     for (int i = 0; i < 24; ++i) EXPECT_EQ(v[i], pattern(i, f)) << name << " element " << i;
-    if (is_integer(dtype)) EXPECT_EQ(a.to_int64()[5], static_cast<int64_t>(pattern(5, 1)));
+    if (is_integer(dtype)) {
+      EXPECT_EQ(a.to_int64()[5], static_cast<int64_t>(pattern(5, 1)));
+    }
   }
 }
 

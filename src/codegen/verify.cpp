@@ -1,0 +1,365 @@
+// `aie4ml verify` (see verify.h).
+#include "codegen/verify.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "codegen/graph_check.h"
+#include "codegen/kernel_spec.h"
+#include "codegen/plio_data.h"
+#include "design/design.h"
+#include "io/npy.h"
+#include "ir/model.h"
+#include "passes/pack_weights.h"
+#include "sim/convert.h"
+#include "sim/interpreter.h"
+#include "support/error.h"
+#include "support/paths.h"
+
+namespace aie4ml::codegen {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw InputError(fmt::format("cannot read '{}'", p.string()));
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+nlohmann::json read_json(const fs::path& p, const char* what) {
+  try {
+    return nlohmann::json::parse(read_text(p));
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(fmt::format("{} '{}' is not valid JSON: {}", what, p.string(), e.what()));
+  }
+}
+
+void write_text(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) throw InputError(fmt::format("cannot write '{}'", p.string()));
+}
+
+std::string quote(const fs::path& p) {
+  std::string s = "'";
+  for (char c : p.string()) s += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return s + "'";
+}
+
+std::string tail(const std::string& text, size_t lines) {
+  size_t pos = text.size();
+  for (size_t n = 0; n <= lines && pos > 0; ++n) pos = text.rfind('\n', pos - 1);
+  return pos == std::string::npos ? text : text.substr(pos + 1);
+}
+
+// Runs a shell command; each output line goes to `on_line`; returns the exit status and the output.
+std::pair<int, std::string> run_command(const std::string& cmd, const std::function<void(const std::string&)>& on_line) {
+  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) throw CheckFailure(fmt::format("cannot run '{}'", cmd));
+  std::string all, line;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p)) {
+    line += buf;
+    if (!line.empty() && line.back() == '\n') {
+      all += line;
+      if (on_line) on_line(line.substr(0, line.size() - 1));
+      line.clear();
+    }
+  }
+  all += line;
+  const int status = ::pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128, all};
+}
+
+struct Project {
+  Model model;
+  Design design;
+  std::vector<DenseKernelSpec> specs;
+};
+
+Project load_project(const fs::path& dir) {
+  if (!fs::is_directory(dir)) throw InputError(fmt::format("'{}' is not a directory", dir.string()));
+  for (auto* f : {"model.json", "design.json"})
+    if (!fs::exists(dir / f))
+      throw InputError(fmt::format("'{}' has no {}: is it a directory written by `aie4ml compile`?", dir.string(), f));
+  if (!fs::exists(dir / "aie" / "graph.cpp") || !fs::exists(dir / "Makefile"))
+    throw InputError(fmt::format("'{}' has no AIE project (aie/graph.cpp, Makefile); `aie4ml compile` said why when it "
+                                 "wrote the directory",
+                                 dir.string()));
+  Project p{Model::from_json(read_json(dir / "model.json", "model")), Design::from_json(read_json(dir / "design.json", "design")), {}};
+  p.specs = kernel_specs(p.design, p.model);
+  return p;
+}
+
+// The model's input codes: from the .npy (quantised as `predict` does) or random.
+std::vector<std::vector<int64_t>> sample_inputs(const VerifyOptions& o, const IntegerInterpreter& interp, int64_t& samples) {
+  std::vector<std::vector<int64_t>> inputs;
+  if (!o.input.empty()) {
+    if (interp.input_names().size() != 1)
+      throw InputError(fmt::format("the model has {} inputs; --input gives one", interp.input_names().size()));
+    const std::string& name = interp.input_names()[0];
+    const NpyArray x = read_npy(o.input);
+    const int64_t per = interp.sample_elements(name);
+    if (x.shape.empty() || per <= 0 || x.shape[0] * per != x.size())
+      throw InputError(fmt::format("{}: shape does not hold samples of {} elements for input '{}'", o.input.string(), per, name));
+    samples = o.samples ? std::min(*o.samples, x.shape[0]) : x.shape[0];
+    std::vector<double> values = x.to_doubles();
+    values.resize(static_cast<size_t>(samples * per));
+    std::vector<int64_t> codes(values.size());
+    sim::quantize_values(values.data(), codes.data(), static_cast<int64_t>(values.size()), interp.type(name));
+    inputs.push_back(std::move(codes));
+    return inputs;
+  }
+  samples = o.samples.value_or(1000);
+  std::mt19937_64 rng(o.seed);
+  for (auto& name : interp.input_names()) {
+    const FixedType& t = interp.type(name);
+    const uint64_t span = static_cast<uint64_t>(t.max_code()) - static_cast<uint64_t>(t.min_code()) + 1;
+    std::vector<int64_t> v(static_cast<size_t>(samples * interp.sample_elements(name)));
+    for (auto& e : v) e = t.min_code() + static_cast<int64_t>(rng() % span);
+    inputs.push_back(std::move(v));
+  }
+  return inputs;
+}
+
+// A kernel output element of a container type, from raw bytes.
+int64_t element(const std::string& type, const char* p) {
+  if (type == "int8") return static_cast<int8_t>(*p);
+  if (type == "uint8") return static_cast<uint8_t>(*p);
+  int16_t v16;
+  std::memcpy(&v16, p, 2);
+  if (type == "int16") return v16;
+  return static_cast<uint16_t>(v16);
+}
+
+int type_bytes(const std::string& type) { return type.find("16") != std::string::npos ? 2 : 1; }
+
+class Comparer {
+ public:
+  Comparer(const Project& p, const std::map<std::string, std::vector<int64_t>>& ref, const IntegerInterpreter& interp,
+           int64_t samples, int64_t iterations)
+      : p_(p), ref_(ref), interp_(interp), samples_(samples), iterations_(iterations) {}
+
+  // Every layer's output from the kernel traces; records the first mismatch in layer order.
+  void layers(const fs::path& trace_dir, VerifyResult& r) {
+    for (size_t i = 0; i < p_.design.layers.size(); ++i) {
+      const auto& l = p_.design.layers[i];
+      const auto& s = p_.specs[i];
+      std::vector<int64_t> y(static_cast<size_t>(samples_ * l.out_features), 0);
+      for (auto& k : l.kernels)
+        if (k.writes_output) unpack_chain(trace_dir, l, s, k, y);
+      const auto& want = ref_.at(l.output_tensor);
+      if (auto m = first_difference(want, y, l.out_features)) {
+        m->where = fmt::format("layer {}", l.name);
+        m->message = fmt::format("layer {} (output {}), sample {}, element {}: expected {}, got {}", l.name, l.output_tensor,
+                                 m->sample, m->element, m->expected, m->actual);
+        if (!r.first_mismatch) r.first_mismatch = m;
+      } else {
+        r.layers_exact.push_back(l.name);
+      }
+    }
+  }
+
+  // Output PLIO files vs the tensors they carry; counts exact samples.
+  void outputs(const fs::path& out_dir, VerifyResult& r) {
+    std::vector<char> sample_ok(static_cast<size_t>(samples_), 1);
+    for (auto& port : p_.design.plio) {
+      if (port.direction != "out") continue;
+      const fs::path file = out_dir / "data" / (port.name + ".txt");
+      if (!fs::exists(file)) throw CheckFailure(fmt::format("the host run wrote no '{}'", file.string()));
+      const auto values = parse_plio_values(read_text(file), file.string());
+      const int64_t features = interp_.sample_elements(port.tensor);
+      const auto& want = ref_.at(port.tensor);
+      std::vector<int64_t> got = want;  // features outside this port's range compare equal
+      for (int64_t s = 0; s < samples_; ++s)
+        for (int64_t f = port.feature_range.begin; f < std::min(port.feature_range.end, features); ++f)
+          got[static_cast<size_t>(s * features + f)] = std::numeric_limits<int64_t>::min();
+      const std::string where = fmt::format("output PLIO '{}' (tensor {})", port.name, port.tensor);
+      if (auto bad = scatter_plio_values(port, values, got, features, samples_)) {
+        sample_ok[static_cast<size_t>(std::min(bad->sample, samples_ - 1))] = 0;
+        if (!r.first_mismatch) r.first_mismatch = VerifyMismatch{where, bad->sample, bad->feature, 0, bad->actual, bad->message};
+      }
+      for (int64_t s = 0; s < samples_; ++s)
+        for (int64_t f = 0; f < features; ++f) {
+          const size_t i = static_cast<size_t>(s * features + f);
+          if (got[i] == want[i]) continue;
+          sample_ok[static_cast<size_t>(s)] = 0;
+          if (!r.first_mismatch)
+            r.first_mismatch = VerifyMismatch{where, s, f, want[i], got[i],
+                                              fmt::format("{}, sample {}, element {}: expected {}, got {}", where, s, f, want[i], got[i])};
+        }
+    }
+    r.exact_samples = std::count(sample_ok.begin(), sample_ok.end(), 1);
+  }
+
+ private:
+  void unpack_chain(const fs::path& trace_dir, const LayerDesign& l, const DenseKernelSpec& s, const KernelInstance& k,
+                    std::vector<int64_t>& y) const {
+    const fs::path file = trace_dir / fmt::format("kernel_{}_{}_out0.bin", k.tile.col, k.tile.row);
+    const std::string bytes = fs::exists(file) ? read_text(file) : std::string();
+    const int eb = type_bytes(s.c_type);
+    const int64_t frame = s.grid.output_elems();
+    if (static_cast<int64_t>(bytes.size()) < iterations_ * frame * eb)
+      throw CheckFailure(fmt::format("kernel {} at tile({},{}) produced {} bytes of output; {} iterations make {}", k.name,
+                                     k.tile.col, k.tile.row, bytes.size(), iterations_, iterations_ * frame * eb));
+    const auto map = output_pack_map(s.grid, k.chain);  // packed element -> row * out_features + feature
+    for (int64_t it = 0; it < iterations_; ++it)
+      for (int64_t e = 0; e < frame; ++e) {
+        const int64_t dst = map[static_cast<size_t>(e)];
+        if (dst < 0) continue;
+        const int64_t sample = it * p_.design.batch + dst / l.out_features;
+        if (sample >= samples_) continue;
+        y[static_cast<size_t>(sample * l.out_features + dst % l.out_features)] =
+            element(s.c_type, bytes.data() + (it * frame + e) * eb);
+      }
+  }
+
+  std::optional<VerifyMismatch> first_difference(const std::vector<int64_t>& want, const std::vector<int64_t>& got,
+                                                 int64_t features) const {
+    for (size_t i = 0; i < got.size(); ++i)
+      if (got[i] != want[i])
+        return VerifyMismatch{"", static_cast<int64_t>(i) / features, static_cast<int64_t>(i) % features, want[i], got[i], ""};
+    return std::nullopt;
+  }
+
+  const Project& p_;
+  const std::map<std::string, std::vector<int64_t>>& ref_;
+  const IntegerInterpreter& interp_;
+  int64_t samples_, iterations_;
+};
+
+fs::path fresh_work_dir() {
+  const fs::path base = fs::temp_directory_path();
+  for (int i = 0;; ++i) {
+    fs::path p = base / fmt::format("aie4ml-verify-{}-{}", ::getpid(), i);
+    std::error_code ec;
+    if (fs::create_directory(p, ec)) return p;
+    if (ec) throw InputError(fmt::format("cannot create a work directory in '{}': {}", base.string(), ec.message()));
+  }
+}
+
+// A kept build directory serves one project: make decides by timestamps, so objects of another
+// project's (older) sources must never be taken for this one's.
+void reuse_build_only_for(const fs::path& work, const fs::path& project) {
+  const fs::path stamp = work / "project.txt";
+  std::string previous;
+  if (fs::exists(stamp)) previous = read_text(stamp);
+  if (previous != project.string() + "\n") {
+    fs::remove_all(work / "build");
+    write_text(stamp, project.string() + "\n");
+  }
+}
+
+void say(const VerifyOptions& o, const std::string& line) {
+  if (o.progress) o.progress(line);
+}
+
+// Where the emulation runtime object is kept between verifications: it depends only on emu/ (the
+// Makefile rebuilds it when a header there is newer), so every project shares it.
+fs::path emu_cache(const fs::path& emu) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a of the emu path
+  for (unsigned char c : emu.string()) h = (h ^ c) * 1099511628211ull;
+  return fs::temp_directory_path() / fmt::format("aie4ml-emu-cache-{}", ::getuid()) / fmt::format("{:016x}", h);
+}
+
+void build_host(const VerifyOptions& o, const fs::path& project, const fs::path& work, const fs::path& emu, VerifyResult& r) {
+  const auto start = Clock::now();
+  say(o, fmt::format("building the host target (make host: g++ against {}) ...", emu.string()));
+  const std::string cmd =
+      fmt::format("make --no-print-directory -C {} host HOST_DIR={} AIE4ML_EMU={} EMU_BUILD_DIR={} -j{}", quote(project),
+                  quote(work / "build"), quote(emu), quote(emu_cache(emu)), std::max(1, o.jobs));
+  const auto [status, log] = run_command(cmd, [&](const std::string& line) {
+    const auto c = line.find(" -c ");
+    if (c == std::string::npos) return;
+    const auto end = line.find(' ', c + 4);
+    const std::string src = line.substr(c + 4, end == std::string::npos ? std::string::npos : end - c - 4);
+    if (src.ends_with("kernels_unity.cc"))
+      say(o, "  compiling the kernel sources aie/src/*.cc (one unit)");
+    else if (src.ends_with("host_runtime.cpp"))
+      say(o, fmt::format("  compiling the emulation runtime {} (kept for later runs)", src));
+    else
+      say(o, fmt::format("  compiling {}", src));
+  });
+  r.build_seconds = seconds_since(start);
+  if (status != 0)
+    throw CheckFailure(fmt::format("the project's host target does not build (make exit status {}):\n{}", status, tail(log, 30)));
+  say(o, fmt::format("built in {:.1f} s", r.build_seconds));
+}
+
+void run_host(const VerifyOptions& o, const fs::path& work, VerifyResult& r) {
+  const auto start = Clock::now();
+  say(o, fmt::format("running {} graph iterations ({} samples) ...", r.iterations, r.samples));
+  const std::string cmd = fmt::format(
+      "env AIE4ML_INPUT_DIR={} AIE4ML_OUTPUT_DIR={} AIE4ML_TRACE_DIR={} AIE4ML_GRAPH_RECORD={} AIE4ML_ITERATIONS={} {}",
+      quote(work / "in"), quote(work / "out"), quote(work / "trace"), quote(work / "graph.json"), r.iterations,
+      quote(work / "build" / "aie4ml_host"));
+  const auto [status, log] = run_command(cmd, nullptr);
+  r.run_seconds = seconds_since(start);
+  if (status != 0) throw CheckFailure(fmt::format("the host run failed (exit status {}):\n{}", status, tail(log, 30)));
+  say(o, fmt::format("ran in {:.1f} s", r.run_seconds));
+}
+
+}  // namespace
+
+VerifyResult verify_project(const VerifyOptions& o) {
+  const Project p = load_project(o.project);
+  IntegerInterpreter interp(p.model);
+  VerifyResult r;
+  for (auto& l : p.design.layers) r.kernels += static_cast<int>(l.kernels.size());
+  const auto inputs = sample_inputs(o, interp, r.samples);
+  if (r.samples < 1) throw InputError("no samples to verify");
+  const auto ref = interp.trace(inputs, r.samples);
+  r.iterations = (r.samples + p.design.batch - 1) / p.design.batch;
+
+  const fs::path work = o.work_dir.empty() ? fresh_work_dir() : o.work_dir;
+  fs::create_directories(work);
+  r.work_dir = work;
+  const fs::path emu = o.emu_dir.empty() ? fs::absolute(data_root() / "emu").lexically_normal() : o.emu_dir;
+  struct Cleanup {
+    fs::path dir;
+    bool keep;
+    ~Cleanup() {
+      std::error_code ec;
+      if (!keep) fs::remove_all(dir, ec);
+    }
+  } cleanup{work, o.keep_work_dir || !o.work_dir.empty()};
+  for (auto* sub : {"in", "out", "trace"}) fs::remove_all(work / sub);
+  fs::remove(work / "graph.json");
+  reuse_build_only_for(work, fs::absolute(o.project).lexically_normal());
+
+  for (auto& port : p.design.plio)
+    if (port.direction == "in")
+      write_text(work / "in" / "data" / (port.name + ".txt"),
+                 plio_text(port, ref.at(port.tensor), interp.sample_elements(port.tensor), r.samples));
+  build_host(o, fs::absolute(o.project), work, emu, r);
+  run_host(o, work, r);
+
+  const auto graph = compare_graph(p.design, read_json(work / "graph.json", "graph record"));
+  r.graph_facts = graph.facts;
+  r.graph_only_in_design = graph.only_in_design;
+  r.graph_only_in_graph = graph.only_in_graph;
+  Comparer cmp(p, ref, interp, r.samples, r.iterations);
+  cmp.layers(work / "trace", r);
+  cmp.outputs(work / "out", r);
+  return r;
+}
+
+}  // namespace aie4ml::codegen

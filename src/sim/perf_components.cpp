@@ -1,0 +1,96 @@
+// Component timing of the performance model (see perf_components.h).
+#include "sim/perf_components.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "support/error.h"
+
+namespace aie4ml::perf {
+
+namespace {
+
+KernelTypePair type_pair(const LayerDesign& l) {
+  if (l.type_pair == "int8xint8") return KernelTypePair::Int8xInt8;
+  if (l.type_pair == "int16xint8") return KernelTypePair::Int16xInt8;
+  if (l.type_pair == "int16xint16") return KernelTypePair::Int16xInt16;
+  if (l.type_pair == "bf16xbf16") return KernelTypePair::Bf16xBf16;
+  throw InputError(fmt::format("layer '{}': no kernel timing for type pair '{}'", l.name, l.type_pair));
+}
+
+cascade_pos position(const KernelInstance& k) {
+  if (k.variant == "dense_single") return cascade_pos::single;
+  if (k.variant == "dense_first") return cascade_pos::first;
+  if (k.variant == "dense_middle") return cascade_pos::middle;
+  if (k.variant == "dense_last") return cascade_pos::last;
+  throw InputError(fmt::format("kernel '{}': no timing for variant '{}'", k.name, k.variant));
+}
+
+}  // namespace
+
+DenseKernelDesc kernel_desc(const LayerDesign& l, const KernelInstance& k) {
+  DenseKernelDesc d;
+  d.types = type_pair(l);
+  d.acc = d.types == KernelTypePair::Bf16xBf16 ? AccKind::AccFloat : l.acc_bits > 32 ? AccKind::Acc64 : AccKind::Acc32;
+  d.out_bits = l.output_bytes * 8;
+  d.tile_m = l.tile_m;
+  d.tile_k = l.tile_k;
+  d.tile_n = l.tile_n;
+  d.m = static_cast<int>(l.batch_padded);
+  d.k = static_cast<int>(k.k_range.size());
+  d.n = static_cast<int>(k.n_range.size());
+  d.pos = position(k);
+  d.shift = 0;  // the Design does not carry shifts; a negative shift costs a few SRS cycles more per tile
+  d.relu = l.activation == "relu";
+  return d;
+}
+
+DenseKernelCost kernel_timing(const LayerDesign& l, const KernelInstance& k, const PerfParams& p) {
+  return dense_kernel_cost(kernel_desc(l, k), p.core);
+}
+
+int64_t port_bytes(const SharedBufferPort& port, int element_bytes) {
+  int64_t elements = 1;
+  for (auto t : port.access.tiling_dimension) elements *= t;
+  for (auto& step : port.access.tile_traversal) elements *= std::max<int64_t>(1, step.wrap);
+  return elements * element_bytes;
+}
+
+int64_t port_runs(const SharedBufferPort& port) {
+  const auto& a = port.access;
+  if (a.tiling_dimension.empty() || a.buffer_dimension.empty()) return 1;
+  int64_t elements = 1;
+  for (auto t : a.tiling_dimension) elements *= t;
+  for (auto& step : a.tile_traversal) elements *= std::max<int64_t>(1, step.wrap);
+  const int64_t width = a.tiling_dimension[0];
+  if (width >= a.buffer_dimension[0]) return 1;
+  return std::max<int64_t>(1, elements / std::max<int64_t>(1, width));
+}
+
+double port_transfer_cycles(const SharedBufferPort& port, int element_bytes, double bytes_per_cycle,
+                            const PerfParams& p) {
+  return port_bytes(port, element_bytes) / bytes_per_cycle + port_runs(port) * p.dma_run_overhead_cycles;
+}
+
+double dma_bytes_per_cycle(const Device& d) { return d.memory_tile_dma.bytes_per_cycle; }
+double tile_dma_bytes_per_cycle(const Device& d) { return d.tile_dma.bytes_per_cycle; }
+
+double plio_bytes_per_cycle(const PlioPort& port, const Device& d) {
+  const double mhz = port.frequency_mhz > 0 ? port.frequency_mhz : d.pl_clock_mhz;
+  const double plio = port.width_bits / 8.0 * mhz / d.aie_clock_mhz;
+  // A PLIO feeds (drains) one 32-bit stream at the AIE clock, served by a memory-tile DMA channel.
+  return std::min({plio, d.core_stream_bytes_per_cycle, d.memory_tile_dma.bytes_per_cycle});
+}
+
+GridPoint shim_point(int col) { return {col, 0}; }
+GridPoint memtile_point(TileCoord m) { return {m.col, 1 + m.row}; }
+GridPoint compute_point(TileCoord t, const Device& d) { return {t.col, 1 + d.memory_tile_rows + t.row}; }
+
+double route_cycles(GridPoint a, GridPoint b, const PerfParams& p) {
+  const int switches = std::abs(a.col - b.col) + std::abs(a.row - b.row) + 1;
+  return switches * p.stream_hop_cycles;
+}
+
+}  // namespace aie4ml::perf
