@@ -50,11 +50,15 @@ void bind_graph_input(ImportContext& ctx, const onnx::ValueInfoProto& in) {
   Tensor t;
   t.name = name;
   t.shape.push_back(kBatch);
+  int64_t per_sample = 1;
   for (int i = 1; i < tt.shape().dim_size(); ++i) {
     const auto& d = tt.shape().dim(i);
     if (!d.has_dim_value() || d.dim_value() <= 0)
       throw InputError(fmt::format("graph input '{}' has a dynamic dimension {} ({}); only dimension 0 (the batch) "
                                    "may be dynamic", name, i, dim_str(d)));
+    if (d.dim_value() > kMaxElements / per_sample)
+      throw InputError(fmt::format("graph input '{}' has more than {} elements per sample", name, kMaxElements));
+    per_sample *= d.dim_value();
     t.shape.push_back(d.dim_value());
   }
   ctx.model.add_tensor(std::move(t));

@@ -214,6 +214,8 @@ ConstTensor tensor_from_proto(const onnx::TensorProto& t, const std::string& wha
   int64_t count = 1;
   for (auto d : t.dims()) {
     if (d < 0) throw InputError(fmt::format("{} has a negative dimension", what));
+    if (d > 0 && count > kMaxElements / d)
+      throw InputError(fmt::format("{} has more than {} elements", what, kMaxElements));
     c.dims.push_back(d);
     count *= d;
   }

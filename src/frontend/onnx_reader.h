@@ -17,6 +17,9 @@ namespace aie4ml::frontend {
 
 inline constexpr int kMinOpset = 7, kMaxOpset = 21;
 inline constexpr int64_t kMinIrVersion = 3, kMaxIrVersion = 10;
+// Most elements a constant or one sample of a graph input may have (far beyond any model an AIE array
+// holds); keeps every later size computation clear of int64 overflow.
+inline constexpr int64_t kMaxElements = int64_t{1} << 31;
 
 // The QONNX custom-op domains found in real files. Matched exactly; any other non-default domain is
 // refused with the domain named.

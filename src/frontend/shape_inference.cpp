@@ -2,6 +2,7 @@
 #include "frontend/shape_inference.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -18,9 +19,12 @@ std::string shape_str(const Shape& s) {
   return fmt::format("[{}]", fmt::join(parts, ","));
 }
 
+// Saturates at INT64_MAX instead of overflowing (a shape constant may hold any int64); callers compare the
+// result with a real element count, so a saturated product fails their check with a message.
 int64_t product(const Shape& s, size_t from = 0) {
   int64_t p = 1;
-  for (size_t i = from; i < s.size(); ++i) p *= s[i];
+  for (size_t i = from; i < s.size(); ++i)
+    if (__builtin_mul_overflow(p, s[i], &p)) return std::numeric_limits<int64_t>::max();
   return p;
 }
 

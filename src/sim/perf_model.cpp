@@ -73,7 +73,9 @@ struct ProcessInfo {
 class Network {
  public:
   Network(const Design& d, const Device& dev, const PerfParams& p, const SimOptions& o) : d_(d), dev_(dev), p_(p) {
-    make_kernel_buffers();
+    // The published placement keeps a free column between layers, so its direct buffers are DMA copies.
+    const bool copy_direct = o.transport == TransportView::PublishedRules;
+    make_kernel_buffers(copy_direct);
     std::vector<const SharedBuffer*> through, stored;
     for (auto& sb : d_.shared_buffers)
       (o.transport == TransportView::PublishedRules && sb.writers.size() == 1 && sb.readers.size() == 1 &&
@@ -87,7 +89,7 @@ class Network {
     for (auto* sb : stored) add_shared_buffer_ports(*sb);
     for (auto* sb : through) add_stream_through(*sb);
     for (auto& db : d_.direct_buffers)
-      if (db.mode != "shared_memory") add_direct_dma(db);
+      if (db.mode != "shared_memory" || copy_direct) add_direct_dma(db);
     for (auto& [key, group] : channels_) add_channel_process(key, group);
   }
 
@@ -107,12 +109,12 @@ class Network {
     return b && b->copies() > 0 ? b->copies() : 2;
   }
 
-  void make_kernel_buffers() {
+  void make_kernel_buffers(bool copy_direct) {
     for (auto& l : d_.layers)
       for (auto& k : l.kernels)
         if (k.writes_output) kout_[k.name] = &engine.add_buffer(k.name + ".out", copies_of(k, "output"));
     for (auto& db : d_.direct_buffers)
-      if (db.mode == "shared_memory") kin_[db.consumer] = kout_.at(db.producer);  // one copy set, two cores
+      if (db.mode == "shared_memory" && !copy_direct) kin_[db.consumer] = kout_.at(db.producer);  // one copy set, two cores
     for (auto& l : d_.layers)
       for (auto& k : l.kernels)
         if (!kin_.count(k.name)) kin_[k.name] = &engine.add_buffer(k.name + ".in", copies_of(k, "input"));

@@ -32,6 +32,21 @@ make -s -C "$work/prj" check_host HOST_DIR="$work/b/build" AIE4ML_EMU="$root/emu
   { cat "$work/make.log"; fail "make check_host"; }
 grep -q "matches data/golden_" "$work/make.log" || { cat "$work/make.log"; fail "make check_host compared nothing"; }
 
+# Bad input is exit 2 with a message, before any build: not a project, samples of the wrong shape.
+expect_exit() {
+  local want=$1
+  shift
+  set +e
+  "$@" > "$work/exit.log" 2>&1
+  local rc=$?
+  set -e
+  [ "$rc" -eq "$want" ] || { cat "$work/exit.log"; fail "'$*' exited $rc, not $want"; }
+}
+expect_exit 2 "$AIE4ML" verify "$work"
+grep -q "no model.json" "$work/exit.log" || { cat "$work/exit.log"; fail "no message for a directory that is not a project"; }
+"$PY" -c "import numpy as np; np.save('$work/bad.npy', np.zeros((10, 3), np.float32))"
+expect_exit 2 "$AIE4ML" verify "$work/prj" --input "$work/bad.npy"
+
 for mode in weight tiling cascade; do
   "$PY" "$here/mutate_project.py" "$work/prj" "$mode" > "$work/mutate.log" || { cat "$work/mutate.log"; fail "mutate $mode"; }
   set +e
