@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <onnx/defs/schema.h>
 
 #include "frontend/constant_folding.h"
 #include "frontend/import_context.h"
@@ -66,9 +67,25 @@ void bind_graph_input(ImportContext& ctx, const onnx::ValueInfoProto& in) {
   ctx.define_graph_value(name, Activation{name});
 }
 
+// Input and output counts of default-domain nodes against the ONNX schema of the model's opset, so the
+// importers may read the inputs the op always has (QONNX ops have no registered schema; their importers
+// check their inputs).
+void check_arity(const ImportContext& ctx, const onnx::NodeProto& node) {
+  if (node.output_size() == 0 || node.output(0).empty()) fail(node, "the node has no output");
+  if (!is_default_domain(node.domain())) return;
+  const auto* schema = onnx::OpSchemaRegistry::Schema(node.op_type(), ctx.opset, "");
+  if (!schema) return;
+  if (node.input_size() < schema->min_input() || node.input_size() > schema->max_input())
+    fail(node, fmt::format("has {} inputs; {} (opset {}) takes {} to {}", node.input_size(), node.op_type(),
+                           ctx.opset, schema->min_input(), schema->max_input()));
+  if (node.output_size() > schema->max_output())
+    fail(node, fmt::format("has {} outputs; {} (opset {}) has at most {}", node.output_size(), node.op_type(),
+                           ctx.opset, schema->max_output()));
+}
+
 void import_node(ImportContext& ctx, const onnx::NodeProto& node) {
   if (node.op_type().empty()) fail(node, "the node has no op type");
-  if (node.output_size() == 0 || node.output(0).empty()) fail(node, "the node has no output");  // importers read output(0)
+  check_arity(ctx, node);
   for (const auto& in : node.input())
     if (!in.empty()) ctx.value(node, in);  // every input must be defined before use
   if (!is_default_domain(node.domain()) && !is_qonnx_domain(node.domain())) find_importer(node);  // names the domain

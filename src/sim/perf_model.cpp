@@ -77,12 +77,7 @@ class Network {
     const bool copy_direct = o.transport == TransportView::PublishedRules;
     make_kernel_buffers(copy_direct);
     std::vector<const SharedBuffer*> through, stored;
-    for (auto& sb : d_.shared_buffers)
-      (o.transport == TransportView::PublishedRules && sb.writers.size() == 1 && sb.readers.size() == 1 &&
-             (sb.readers.front().destinations.size() == 1 || (getenv("V3") && sb.writers.front().source && !sb.writers.front().source->plio.empty()))
-         ? through
-         : stored)
-          .push_back(&sb);
+    for (auto& sb : d_.shared_buffers) (o.transport == TransportView::PublishedRules && streams_through(sb) ? through : stored).push_back(&sb);
     for (auto* sb : stored) engine.add_buffer(sb->name, std::max(1, sb->num_buffers));
     for (auto& l : d_.layers)
       for (auto& k : l.kernels) add_kernel(l, k);
@@ -103,6 +98,14 @@ class Network {
     StepWriter write;
     ProcessInfo info;
   };
+
+  // PublishedRules: one writer port and one reader port, and either a PLIO end (a PLIO stream is
+  // broadcast to every chain of the first layer) or a single consumer kernel.
+  static bool streams_through(const SharedBuffer& sb) {
+    if (sb.writers.size() != 1 || sb.readers.size() != 1) return false;
+    const auto& src = sb.writers.front().source;
+    return (src && !src->plio.empty()) || sb.readers.front().destinations.size() == 1;
+  }
 
   static int copies_of(const KernelInstance& k, const std::string& role) {
     const auto* b = k.buffer(role);

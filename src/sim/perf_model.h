@@ -87,12 +87,15 @@ struct PerfResult {
   std::vector<PathSegment> critical_path;
 };
 
-// How shared buffers are timed. AsDesigned: every shared buffer is a memory-tile store-and-forward hop,
-// as aie4ml's transport plans it. PublishedRules: a shared buffer with one writer port and one reader port
-// is streamed straight from its source to its destinations (PLIO -> kernels, kernel -> kernels,
-// kernel -> PLIO), which is what the published AIE4ML's rule makes of such an edge ("a direct
-// kernel->kernel buffer when producer and consumer have one port each"); used to compare the model with
-// the published aiesimulator figures of designs built by that tool.
+// Which transport the timing assumes. AsDesigned: the Design's own (every shared buffer a memory-tile
+// store-and-forward hop, direct buffers as planned). PublishedRules: the transport the published AIE4ML
+// builds for the same layers, used to compare the model with its aiesimulator figures:
+// - a PLIO with one port on the layer side streams straight into (out of) the kernels: graph input into
+//   every chain of a first layer with cas_length 1, graph output from a last layer with one chain;
+// - a tensor between one producer kernel and one consumer kernel is a direct buffer, copied by tile DMA
+//   (its placement keeps a free column west of every layer, so the two are never memory neighbours);
+// - everything else goes through memory-tile shared buffers, as in aie4ml.
+// docs/performance-model.md shows the readings tried and why this one.
 enum class TransportView { AsDesigned, PublishedRules };
 struct SimOptions {
   TransportView transport = TransportView::AsDesigned;
