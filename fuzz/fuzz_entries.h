@@ -38,19 +38,24 @@ namespace aie4ml::fuzz {
 
 enum class Outcome { Accepted, Refused };
 
+struct Result {
+  Outcome outcome = Outcome::Accepted;
+  std::string message;  // the InputError's, when refused
+};
+
 inline void invariant(bool ok, const std::string& what) {
   if (!ok) throw std::logic_error("fuzz invariant broken: " + what);
 }
 
-// Runs `body`; InputError means the input was refused cleanly.
+// Runs `body`; InputError means the input was refused cleanly. Anything else propagates (a bug).
 template <class F>
-Outcome guarded(F&& body) {
+Result guarded(F&& body) {
   try {
     body();
-  } catch (const InputError&) {
-    return Outcome::Refused;
+  } catch (const InputError& e) {
+    return {Outcome::Refused, e.what()};
   }
-  return Outcome::Accepted;
+  return {};
 }
 
 // A file of this process that holds the bytes of the current input (the config target reads its input
@@ -74,7 +79,7 @@ class ScratchFile {
   std::filesystem::path path_;
 };
 
-inline Outcome run_onnx(std::string_view bytes) {
+inline Result run_onnx(std::string_view bytes) {
   return guarded([&] {
     Model m = import_onnx_bytes(bytes, "fuzz.onnx");
     canonicalize(m);
@@ -128,7 +133,7 @@ inline Model config_target_model() {
   return m;
 }
 
-inline Outcome run_config(std::string_view bytes) {
+inline Result run_config(std::string_view bytes) {
   return guarded([&] {
     static const ScratchFile scratch("config.json");
     const Config c = Config::load(scratch.write(bytes));
@@ -141,7 +146,7 @@ inline Outcome run_config(std::string_view bytes) {
   });
 }
 
-inline Outcome run_npy(std::string_view bytes) {
+inline Result run_npy(std::string_view bytes) {
   return guarded([&] {
     const NpyArray a = parse_npy(bytes, "fuzz.npy");
     const auto values = a.to_doubles();

@@ -88,7 +88,7 @@ def config_seeds():
                                                  "Placement": [3, 0]}}},
         "hls4ml_wrapped": {"HLSConfig": {"Model": {"Precision": {"default": "ap_fixed<16,6,AP_RND,AP_SAT>"},
                                                    "ReuseFactor": 1, "Strategy": "Latency"},
-                                         "LayerName": {"fc2": {"Precision": "ap_fixed<8,1,AP_TRN,AP_WRAP>"}}},
+                                         "LayerName": {"fc2": {"Precision": "ap_fixed<16,4,AP_TRN,AP_WRAP>"}}},
                            "OutputDir": "prj"},
         "throughput_budget": {"Model": {"Precision": "ap_int<8>", "BatchSize": 16, "Objective": "throughput",
                                         "TileBudget": 6, "Device": "ve2302"},
@@ -96,7 +96,7 @@ def config_seeds():
                                                     "CascadeNum": 1}}},
         "overrides_16bit": {"Model": {"Precision": "ap_fixed<16,8>", "BatchSize": 4},
                             "LayerName": {"fc1": {"CascadeLength": 2, "CascadeNum": 1},
-                                          "fc2": {"CascadeLength": 1, "CascadeNum": 1, "Tiling": [4, 4, 8]},
+                                          "fc2": {"CascadeLength": 1, "CascadeNum": 1, "Tiling": [4, 4, 4]},
                                           "fc3": {"Placement": [20, 2]}}},
     }
 

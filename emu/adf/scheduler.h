@@ -34,8 +34,8 @@
 #include <string>
 #include <vector>
 
-#include "graph_registry.h"
 #include "element_io.h"
+#include "graph_registry.h"
 #include "plio.h"
 #include "plio_files.h"
 #include "record.h"
@@ -62,7 +62,8 @@ struct settings {
     if (auto v = get("AIE4ML_ITERATIONS"); !v.empty()) {
       char* end = nullptr;
       s.iterations = std::strtoll(v.c_str(), &end, 10);
-      if (*end || s.iterations < 0) throw emu_error("AIE4ML_ITERATIONS must be a non-negative integer, got '" + v + "'");
+      if (*end || s.iterations < 0)
+        throw emu_error("AIE4ML_ITERATIONS must be a non-negative integer, got '" + v + "'");
     }
     return s;
   }
@@ -119,9 +120,9 @@ class shared_buffer_state {
     if (n.num_buffers < 1) throw emu_error(n.describe() + ": num_buffers must be >= 1");
     for (std::size_t i = 0; i < n.in.size(); ++i) waddr_.push_back(pattern(n.in[i], "in", i));
     for (std::size_t j = 0; j < n.out.size(); ++j) raddr_.push_back(pattern(n.out[j], "out", j));
-    for (int f = 0; f < n.num_buffers; ++f) frames_.push_back(frame{aligned_block(elems_ * eb_), std::vector<char>(elems_),
-                                                                  std::vector<char>(n.in.size()),
-                                                                  std::vector<char>(n.out.size()), 0, 0, false});
+    for (int f = 0; f < n.num_buffers; ++f)
+      frames_.push_back(frame{aligned_block(elems_ * eb_), std::vector<char>(elems_), std::vector<char>(n.in.size()),
+                              std::vector<char>(n.out.size()), 0, 0, false});
     wcount_.assign(n.in.size(), 0);
     rcount_.assign(n.out.size(), 0);
   }
@@ -181,7 +182,8 @@ class shared_buffer_state {
 
   std::string state() const {
     std::ostringstream s;
-    s << n_.describe() << ": frames written per writer " << json_list(wcount_) << ", read per reader " << json_list(rcount_);
+    s << n_.describe() << ": frames written per writer " << json_list(wcount_) << ", read per reader "
+      << json_list(rcount_);
     return s.str();
   }
 
@@ -195,7 +197,8 @@ class shared_buffer_state {
 
   std::vector<std::int64_t> pattern(const port_info& p, const char* dir, std::size_t i) const {
     const std::string where = n_.describe() + " " + dir + "[" + std::to_string(i) + "]";
-    if (!p.access) throw emu_error(where + ": no " + (dir[0] == 'i' ? "write_access" : "read_access") + " tiling given");
+    if (!p.access)
+      throw emu_error(where + ": no " + (dir[0] == 'i' ? "write_access" : "read_access") + " tiling given");
     if (p.access->buffer_dimension != n_.dimension)
       throw emu_error(where + ": tiling buffer_dimension " + json_list(p.access->buffer_dimension) +
                       " differs from the shared buffer's dimension " + json_list(n_.dimension));
@@ -205,7 +208,8 @@ class shared_buffer_state {
   std::string coords(std::int64_t a) const {
     std::string s = "(";
     for (std::size_t d = 0; d < n_.dimension.size(); ++d) {
-      s += (d ? "," : "") + std::to_string(a % n_.dimension[d]);
+      if (d) s += ',';
+      s += std::to_string(a % n_.dimension[d]);
       a /= n_.dimension[d];
     }
     return s + ")";
@@ -235,10 +239,14 @@ inline cascade_state make_cascade(const std::string& tag) {
     c.pending = [link] { return link->pending(); };
     c.link = link;
   };
-  if (tag == "acc32") make(acc32{});
-  else if (tag == "acc64") make(acc64{});
-  else if (tag == "accfloat") make(accfloat{});
-  else throw emu_error("cascade of unknown accumulator type '" + tag + "'");
+  if (tag == "acc32")
+    make(acc32{});
+  else if (tag == "acc64")
+    make(acc64{});
+  else if (tag == "accfloat")
+    make(accfloat{});
+  else
+    throw emu_error("cascade of unknown accumulator type '" + tag + "'");
   return c;
 }
 
@@ -247,7 +255,7 @@ struct kernel_task {
   long long runs = 0;
   std::vector<frame_queue*> in_q, out_q;  // per port (buffers)
   std::vector<cascade_state*> in_cas, out_cas;
-  std::vector<aligned_block> rtp;         // per input port (runtime-parameter arrays)
+  std::vector<aligned_block> rtp;  // per input port (runtime-parameter arrays)
   std::vector<std::size_t> in_elems, out_elems;
   std::vector<std::unique_ptr<std::ofstream>> trace;  // per output port
 };
@@ -353,12 +361,14 @@ class network {
         if (p.kind == port_kind::buffer_in) {
           t->in_elems[i] = buffer_elems(p, where);
         } else if (p.kind == port_kind::rtp_in) {
-          if (!p.has_initial) throw emu_error(where + ": runtime parameter without adf::initial_value (never given data)");
+          if (!p.has_initial)
+            throw emu_error(where + ": runtime parameter without adf::initial_value (never given data)");
           if (static_cast<long long>(p.initial.size()) != p.rtp_elems)
-            throw emu_error(where + ": initial_value has " + std::to_string(p.initial.size()) + " values; the array has " +
-                            std::to_string(p.rtp_elems));
+            throw emu_error(where + ": initial_value has " + std::to_string(p.initial.size()) +
+                            " values; the array has " + std::to_string(p.rtp_elems));
           t->rtp.emplace_back(static_cast<std::size_t>(p.rtp_elems) * p.elem_bytes);
-          for (std::size_t k = 0; k < p.initial.size(); ++k) store_element(t->rtp.back().data(), k, p.type, p.initial[k], where);
+          for (std::size_t k = 0; k < p.initial.size(); ++k)
+            store_element(t->rtp.back().data(), k, p.type, p.initial[k], where);
           t->in_elems[i] = static_cast<std::size_t>(p.rtp_elems);
           continue;
         }
@@ -369,10 +379,12 @@ class network {
           t->out_elems[j] = buffer_elems(n.out[j], describe(endpoint{&n, true, static_cast<int>(j)}));
           if (!s_.trace_dir.empty()) {
             std::filesystem::create_directories(s_.trace_dir);
-            const std::string name = n.tile ? "kernel_" + std::to_string(n.tile->col) + "_" + std::to_string(n.tile->row)
-                                            : "kernel" + std::to_string(n.id);
-            t->trace[j] = std::make_unique<std::ofstream>(
-                join_path(s_.trace_dir, name + "_out" + std::to_string(j) + ".bin"), std::ios::binary | std::ios::trunc);
+            const std::string name = n.tile
+                                         ? "kernel_" + std::to_string(n.tile->col) + "_" + std::to_string(n.tile->row)
+                                         : "kernel" + std::to_string(n.id);
+            t->trace[j] =
+                std::make_unique<std::ofstream>(join_path(s_.trace_dir, name + "_out" + std::to_string(j) + ".bin"),
+                                                std::ios::binary | std::ios::trunc);
           }
         }
       by_node_[&n] = t.get();
@@ -431,7 +443,8 @@ class network {
     for (auto& e : reg_.edges) {
       same_type(e.from, e.to);
       if (e.kind == edge_kind::cascade) wire_cascade(e);
-      if (e.kind == edge_kind::parameter && (e.to.owner->kind != node_kind::kernel || e.to.info().kind != port_kind::rtp_in))
+      if (e.kind == edge_kind::parameter &&
+          (e.to.owner->kind != node_kind::kernel || e.to.info().kind != port_kind::rtp_in))
         throw emu_error("connect<parameter>: " + describe(e.to) + " is not a runtime-parameter port of a kernel");
       if (e.kind == edge_kind::data) {
         const auto to_kind = e.to.info().kind;
@@ -455,7 +468,8 @@ class network {
 
   void wire_cascade(const edge& e) {
     if (e.from.info().kind != port_kind::cascade_out || e.to.info().kind != port_kind::cascade_in)
-      throw emu_error("connect: cascade " + describe(e.from) + " -> " + describe(e.to) + " must join an output cascade to an input cascade");
+      throw emu_error("connect: cascade " + describe(e.from) + " -> " + describe(e.to) +
+                      " must join an output cascade to an input cascade");
     auto* w = by_node_.at(e.from.owner);
     auto* r = by_node_.at(e.to.owner);
     if (w->out_cas[e.from.index]) throw emu_error(describe(e.from) + " is connected twice");
@@ -468,7 +482,8 @@ class network {
 
   std::size_t frame_elems(const endpoint& p) const {
     const node* n = p.owner;
-    if (n->kind == node_kind::kernel) return p.out ? by_node_.at(n)->out_elems[p.index] : by_node_.at(n)->in_elems[p.index];
+    if (n->kind == node_kind::kernel)
+      return p.out ? by_node_.at(n)->out_elems[p.index] : by_node_.at(n)->in_elems[p.index];
     if (n->kind == node_kind::shared_buffer)
       return p.out ? sbs_.at(n)->read_elems(p.index) : sbs_.at(n)->write_elems(p.index);
     return 0;  // PLIO: takes the other end's frame size
@@ -495,7 +510,8 @@ class network {
       return;
     }
     if (src->kind == node_kind::kernel && outs.size() > 1)
-      throw emu_error(describe(from) + " is connected " + std::to_string(outs.size()) + " times; a kernel buffer output has one destination");
+      throw emu_error(describe(from) + " is connected " + std::to_string(outs.size()) +
+                      " times; a kernel buffer output has one destination");
     auto t = std::make_unique<transfer_task>();
     t->type = type;
     t->elem_bytes = type_bytes(type);
@@ -535,8 +551,8 @@ class network {
       }
       if (t->elems == 0) t->elems = n;
       if (n != 0 && n != t->elems)
-        throw emu_error("connect: " + describe(from) + " moves " + std::to_string(t->elems) + " elements per frame but " +
-                        describe(to) + " takes " + std::to_string(n));
+        throw emu_error("connect: " + describe(from) + " moves " + std::to_string(t->elems) +
+                        " elements per frame but " + describe(to) + " takes " + std::to_string(n));
       t->sinks.push_back(sink);
     }
     if (t->elems == 0) throw emu_error(describe(from) + ": cannot tell how many elements a frame holds");
@@ -586,20 +602,27 @@ class network {
     f.in_elems = k.in_elems;
     f.out_elems = k.out_elems;
     for (std::size_t i = 0; i < f.in.size(); ++i) {
-      if (k.in_q[i]) f.in[i] = k.in_q[i]->front();
-      else if (k.in_cas[i]) f.in[i] = k.in_cas[i]->link.get();
-      else f.in[i] = k.rtp[i].data();
+      if (k.in_q[i])
+        f.in[i] = k.in_q[i]->front();
+      else if (k.in_cas[i])
+        f.in[i] = k.in_cas[i]->link.get();
+      else
+        f.in[i] = k.rtp[i].data();
     }
     for (std::size_t j = 0; j < f.out.size(); ++j) {
-      if (k.out_q[j]) f.out[j] = k.out_q[j]->back();
-      else if (k.out_cas[j]) f.out[j] = k.out_cas[j]->link.get();
+      if (k.out_q[j])
+        f.out[j] = k.out_q[j]->back();
+      else if (k.out_cas[j])
+        f.out[j] = k.out_cas[j]->link.get();
     }
     k.n->invoke(f);
     for (auto* q : k.in_q)
       if (q) q->pop();
     for (std::size_t j = 0; j < k.out_q.size(); ++j) {
       if (!k.out_q[j]) continue;
-      if (k.trace[j]) k.trace[j]->write(reinterpret_cast<const char*>(k.out_q[j]->back()), static_cast<std::streamsize>(k.out_q[j]->bytes()));
+      if (k.trace[j])
+        k.trace[j]->write(reinterpret_cast<const char*>(k.out_q[j]->back()),
+                          static_cast<std::streamsize>(k.out_q[j]->bytes()));
       k.out_q[j]->push();
     }
     ++k.runs;
@@ -659,9 +682,11 @@ class network {
       for (std::size_t j = 0; j < k->out_q.size(); ++j)
         if (k->out_q[j] && !k->out_q[j]->can_push()) s << " free output buffer out[" << j << "]";
       for (std::size_t i = 0; i < k->in_cas.size(); ++i)
-        if (k->in_cas[i] && k->in_cas[i]->writer->runs <= k->runs) s << " cascade in[" << i << "] from " << k->in_cas[i]->writer->n->describe();
+        if (k->in_cas[i] && k->in_cas[i]->writer->runs <= k->runs)
+          s << " cascade in[" << i << "] from " << k->in_cas[i]->writer->n->describe();
       for (std::size_t j = 0; j < k->out_cas.size(); ++j)
-        if (k->out_cas[j] && k->runs > k->out_cas[j]->reader->runs) s << " cascade reader " << k->out_cas[j]->reader->n->describe();
+        if (k->out_cas[j] && k->runs > k->out_cas[j]->reader->runs)
+          s << " cascade reader " << k->out_cas[j]->reader->n->describe();
     }
     for (auto& [n, sb] : sbs_) s << "\n  " << sb->state();
     for (auto& t : transfers_)

@@ -66,7 +66,8 @@ inline std::vector<std::int64_t> expand_tiling(const adf::tiling_parameters& p, 
     fail("boundary_dimension has a different rank than buffer_dimension");
   if (p.repetition < 1) fail("repetition must be >= 1");
   for (auto& t : p.tile_traversal) {
-    if (t.dimension < 0 || static_cast<std::size_t>(t.dimension) >= rank) fail("tile_traversal names a dimension out of range");
+    if (t.dimension < 0 || static_cast<std::size_t>(t.dimension) >= rank)
+      fail("tile_traversal names a dimension out of range");
     if (t.wrap < 1) fail("tile_traversal wrap must be >= 1");
   }
   std::int64_t tile_elems = 1;
@@ -100,7 +101,8 @@ inline std::vector<std::int64_t> expand_tiling(const adf::tiling_parameters& p, 
           coord[d] = start[d] + r % p.tiling_dimension[d];
           r /= p.tiling_dimension[d];
           if (coord[d] < 0) padding = true;
-          if (!p.boundary_dimension.empty() && coord[d] >= static_cast<std::int64_t>(p.boundary_dimension[d])) padding = true;
+          if (!p.boundary_dimension.empty() && coord[d] >= static_cast<std::int64_t>(p.boundary_dimension[d]))
+            padding = true;
           if (coord[d] >= static_cast<std::int64_t>(p.buffer_dimension[d])) outside = true;
           linear += coord[d] * pitch[d];
         }
@@ -108,7 +110,10 @@ inline std::vector<std::int64_t> expand_tiling(const adf::tiling_parameters& p, 
           out.push_back(padding_element);
         } else if (outside) {
           std::string s = "element (";
-          for (std::size_t d = 0; d < rank; ++d) s += (d ? "," : "") + std::to_string(coord[d]);
+          for (std::size_t d = 0; d < rank; ++d) {
+            if (d) s += ',';
+            s += std::to_string(coord[d]);
+          }
           fail(s + ") lies outside the buffer and no boundary_dimension makes it padding");
         } else {
           out.push_back(linear);

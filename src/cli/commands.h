@@ -10,5 +10,6 @@ void add_devices_command(CLI::App& app);
 void add_compile_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
 void add_verify_command(CLI::App& app);
+void add_report_command(CLI::App& app);
 
 }  // namespace aie4ml::cli

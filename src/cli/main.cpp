@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   aie4ml::cli::add_compile_command(app);
   aie4ml::cli::add_predict_command(app);
   aie4ml::cli::add_verify_command(app);
+  aie4ml::cli::add_report_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -9,6 +9,8 @@
 #include "device/catalog.h"
 #include "passes/partition.h"
 #include "passes/plan_design.h"
+#include "sim/perf_mapping.h"
+#include "sim/perf_report.h"
 #include "support/error.h"
 
 namespace aie4ml::codegen {
@@ -22,8 +24,12 @@ ArrayProjectResult write_array_project(const Model& model, const Config& config,
     return r;
   }
   const Device& device = DeviceCatalog::builtin().get(config.device.value_or(kDefaultDevice));
-  const Design design = plan_design(model, config, device);
+  // Partition chosen by timing candidate designs with the performance model (sim/perf_mapping.h).
+  const auto planned = perf::plan_for_performance(model, config, device);
+  const Design& design = planned.design;
   write_mapping_outputs(design, dir);
+  if (planned.perf) perf::write_report(*planned.perf, planned.search.to_json(), dir);  // timing fields of report.json
+  if (!planned.search.note.empty()) r.warnings.push_back(planned.search.note);
   r.mapped = true;
   try {
     kernel_specs(design, model);  // refuses numerics the kernels cannot reproduce, before writing

@@ -1,10 +1,10 @@
 // Component timing of the performance model (see perf_components.h).
 #include "sim/perf_components.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 #include "support/error.h"
 

@@ -29,8 +29,8 @@ double port_transfer_cycles(const SharedBufferPort& port, int element_bytes, dou
                             const PerfParams& p);
 
 // Streaming rates in bytes per AIE cycle.
-double dma_bytes_per_cycle(const Device& d);         // memory-tile channel
-double tile_dma_bytes_per_cycle(const Device& d);    // compute-tile channel
+double dma_bytes_per_cycle(const Device& d);                         // memory-tile channel
+double tile_dma_bytes_per_cycle(const Device& d);                    // compute-tile channel
 double plio_bytes_per_cycle(const PlioPort& port, const Device& d);  // PLIO, capped by the stream it feeds
 
 // Stream latency from one tile to another over the switch network, in cycles. Locations are on the

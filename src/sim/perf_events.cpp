@@ -1,9 +1,9 @@
 // The performance model's event-driven engine (see perf_events.h).
 #include "sim/perf_events.h"
 
-#include <stdexcept>
-
 #include <fmt/format.h>
+
+#include <stdexcept>
 
 namespace aie4ml::perf {
 
@@ -231,7 +231,8 @@ Cycles Engine::run(int64_t batches) {
   }
   std::string stuck;
   for (auto& p : processes_)
-    if (!p->finished_) stuck += fmt::format("{}{} (batch {}, step {})", stuck.empty() ? "" : ", ", p->name(), p->batch_, p->pc_);
+    if (!p->finished_)
+      stuck += fmt::format("{}{} (batch {}, step {})", stuck.empty() ? "" : ", ", p->name(), p->batch_, p->pc_);
   if (!stuck.empty()) throw std::logic_error("perf engine: deadlock; waiting: " + stuck);
   return now_;
 }

@@ -77,14 +77,14 @@ class CascadeLink {
 
 struct Step {
   enum class Kind {
-    AcquireWrite,   // wait until `buffer` may be written for this batch
-    AcquireRead,    // wait until `buffer` holds this batch
-    ReleaseWrite,   // after `cycles` (in flight: does not hold the process)
+    AcquireWrite,  // wait until `buffer` may be written for this batch
+    AcquireRead,   // wait until `buffer` holds this batch
+    ReleaseWrite,  // after `cycles` (in flight: does not hold the process)
     ReleaseRead,
-    Busy,           // spend `cycles` (counted as busy)
-    Send,           // cascade rendezvous as producer (token)
-    Receive,        // cascade rendezvous as consumer
-    Mark,           // record time now + cycles under `mark`
+    Busy,     // spend `cycles` (counted as busy)
+    Send,     // cascade rendezvous as producer (token)
+    Receive,  // cascade rendezvous as consumer
+    Mark,     // record time now + cycles under `mark`
   };
   Kind kind = Kind::Busy;
   Buffer* buffer = nullptr;
@@ -118,7 +118,8 @@ class Process {
   enum class Kind { Kernel, Dma, PlioIn, PlioOut };
   // `program(batch)` lists the steps of one batch; batches run one after another.
   using Program = std::function<std::vector<Step>(int64_t batch)>;
-  Process(std::string name, Kind kind, Program program) : name_(std::move(name)), kind_(kind), program_(std::move(program)) {}
+  Process(std::string name, Kind kind, Program program)
+      : name_(std::move(name)), kind_(kind), program_(std::move(program)) {}
   const std::string& name() const { return name_; }
   Kind kind() const { return kind_; }
   const std::vector<BatchRecord>& records() const { return records_; }
@@ -156,7 +157,7 @@ class Engine {
   struct Event {
     Cycles time;
     uint64_t seq;
-    Process* process;  // resume this process
+    Process* process;          // resume this process
     Buffer* buffer = nullptr;  // or release this buffer (deferred release)
     bool write = false;
     int64_t batch = 0;

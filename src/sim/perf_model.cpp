@@ -1,11 +1,11 @@
 // The performance model: Design -> process network -> event-driven runs -> figures (see perf_model.h).
 #include "sim/perf_model.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "sim/perf_components.h"
 #include "sim/perf_events.h"
@@ -77,7 +77,8 @@ class Network {
     const bool copy_direct = o.transport == TransportView::PublishedRules;
     make_kernel_buffers(copy_direct);
     std::vector<const SharedBuffer*> through, stored;
-    for (auto& sb : d_.shared_buffers) (o.transport == TransportView::PublishedRules && streams_through(sb) ? through : stored).push_back(&sb);
+    for (auto& sb : d_.shared_buffers)
+      (o.transport == TransportView::PublishedRules && streams_through(sb) ? through : stored).push_back(&sb);
     for (auto* sb : stored) engine.add_buffer(sb->name, std::max(1, sb->num_buffers));
     for (auto& l : d_.layers)
       for (auto& k : l.kernels) add_kernel(l, k);
@@ -117,7 +118,8 @@ class Network {
       for (auto& k : l.kernels)
         if (k.writes_output) kout_[k.name] = &engine.add_buffer(k.name + ".out", copies_of(k, "output"));
     for (auto& db : d_.direct_buffers)
-      if (db.mode == "shared_memory" && !copy_direct) kin_[db.consumer] = kout_.at(db.producer);  // one copy set, two cores
+      if (db.mode == "shared_memory" && !copy_direct)
+        kin_[db.consumer] = kout_.at(db.producer);  // one copy set, two cores
     for (auto& l : d_.layers)
       for (auto& k : l.kernels)
         if (!kin_.count(k.name)) kin_[k.name] = &engine.add_buffer(k.name + ".in", copies_of(k, "input"));
@@ -180,7 +182,6 @@ class Network {
   void add_shared_buffer_ports(const SharedBuffer& sb) {
     Buffer* buf = engine.buffer(sb.name);
     const double mt_rate = dma_bytes_per_cycle(dev_);
-    const auto mt = memtile_point(sb.location);
     for (auto& w : sb.writers) {
       if (!w.source) continue;
       const int64_t bytes = port_bytes(w, sb.element_bytes);
@@ -206,7 +207,8 @@ class Network {
       }
       Buffer* src = kout_.at(w.source->kernel);
       src->add_reader();
-      const double cycles = port_transfer_cycles(w, sb.element_bytes, std::min(mt_rate, tile_dma_bytes_per_cycle(dev_)), p_);
+      const double cycles =
+          port_transfer_cycles(w, sb.element_bytes, std::min(mt_rate, tile_dma_bytes_per_cycle(dev_)), p_);
       const auto* l = layer_of_kernel(w.source->kernel);
       const double in_flight = route_cycles(compute_point(w.source->tile, dev_), at, p_);
       const double setup = p_.dma_setup_cycles;
@@ -221,7 +223,6 @@ class Network {
            },
            {l ? l->name : "", "memory tile", "dma"}});
     }
-    (void)mt;
     for (auto& r : sb.readers) {
       const int64_t bytes = port_bytes(r, sb.element_bytes);
       const auto at = memtile_point(r.dma_tile);
@@ -289,14 +290,16 @@ class Network {
       if (e.kernel.empty()) continue;
       Buffer* kin = kin_.at(e.kernel);
       kin->add_writer();
-      dests.emplace_back(kin, (from_plio ? p_.plio_latency_cycles : 0) + route_cycles(from_point, compute_point(e.tile, dev_), p_));
+      dests.emplace_back(
+          kin, (from_plio ? p_.plio_latency_cycles : 0) + route_cycles(from_point, compute_point(e.tile, dev_), p_));
       if (const auto* l = layer_of_kernel(e.kernel)) layer = l->name;
     }
     double rate = tile_dma_bytes_per_cycle(dev_);
     if (in_port) rate = std::min(rate, plio_bytes_per_cycle(*in_port, dev_));
     if (out_port) rate = std::min(rate, plio_bytes_per_cycle(*out_port, dev_));
     const double setup = from_plio ? 0 : p_.dma_setup_cycles;
-    const double out_flight = out_port ? p_.plio_latency_cycles + route_cycles(from_point, shim_point(out_port->column), p_) : 0;
+    const double out_flight =
+        out_port ? p_.plio_latency_cycles + route_cycles(from_point, shim_point(out_port->column), p_) : 0;
     auto program = [=](int64_t) {
       Steps s;
       if (src) s.acquire_read(src);
@@ -313,7 +316,12 @@ class Network {
     const auto kind = from_plio ? Process::Kind::PlioIn : to_plio ? Process::Kind::PlioOut : Process::Kind::Dma;
     const std::string name = from_plio ? in_port->name : to_plio ? out_port->name : sb.name;
     auto& proc = engine.add_process(name, kind, program);
-    info[&proc] = {from_plio ? layer : to_plio ? sb.producer : layer, from_plio ? "plio in" : to_plio ? "plio out" : "direct dma",
+    info[&proc] = {from_plio ? layer
+                   : to_plio ? sb.producer
+                             : layer,
+                   from_plio ? "plio in"
+                   : to_plio ? "plio out"
+                             : "direct dma",
                    from_plio || to_plio ? "plio" : "dma"};
     if (from_plio && !plio_in) plio_in = &proc;
     if (to_plio && !plio_out) plio_out = &proc;
@@ -452,7 +460,8 @@ PerfResult simulate(const Design& d, const Device& dev, const PerfParams& params
   Network steady(d, dev, params, options);
   steady.engine.run(n);
   const int from = n / 2;
-  r.interval_cycles = (mark(steady.plio_out, n - 1, "last_word") - mark(steady.plio_out, from - 1, "last_word")) / (n - from);
+  r.interval_cycles =
+      (mark(steady.plio_out, n - 1, "last_word") - mark(steady.plio_out, from - 1, "last_word")) / (n - from);
 
   std::map<std::string, double> busy;
   for (auto& p : steady.engine.processes()) {

@@ -21,10 +21,9 @@
 // - stream routes add stream_hop_cycles per switch between the two tiles; buffers are double-buffered
 //   as the Design says (copies of each allocation, num_buffers of each shared buffer).
 #pragma once
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "design/design.h"
 #include "device/device.h"
@@ -35,10 +34,10 @@ namespace aie4ml::perf {
 struct KernelPerf {
   std::string name, layer, variant;
   TileCoord tile;
-  int64_t kernel_cycles = 0;      // kernel_cost cycles of one invocation
-  double busy_cycles = 0;         // per batch in steady state, incl. ADF overhead
-  double utilisation = 0;         // kernel_cycles / interval
-  int64_t macs = 0;               // per invocation (padded slice)
+  int64_t kernel_cycles = 0;  // kernel_cost cycles of one invocation
+  double busy_cycles = 0;     // per batch in steady state, incl. ADF overhead
+  double utilisation = 0;     // kernel_cycles / interval
+  int64_t macs = 0;           // per invocation (padded slice)
 };
 
 struct LayerPerf {
@@ -52,21 +51,21 @@ struct LayerPerf {
   // Achieved MACs per tile per cycle / the single-kernel baseline: one dense_single kernel computing the
   // layer's per-kernel slice in isolation (kernel_cost cycles, no IO), as the published work defines it.
   double efficiency_vs_single_kernel = 0;
-  int64_t macs_per_batch = 0;     // real (unpadded) MACs of one batch
+  int64_t macs_per_batch = 0;                               // real (unpadded) MACs of one batch
   double compute_start_cycles = 0, compute_end_cycles = 0;  // first batch: first kernel start, last end
 };
 
 struct Bottleneck {
-  std::string kind;     // "kernel" | "dma" | "plio"
-  std::string name;     // process name (kernel name, "<buffer>.<port>" or PLIO name)
-  std::string layer;    // layer it belongs to ("" for PLIO)
+  std::string kind;        // "kernel" | "dma" | "plio"
+  std::string name;        // process name (kernel name, "<buffer>.<port>" or PLIO name)
+  std::string layer;       // layer it belongs to ("" for PLIO)
   double busy_cycles = 0;  // per batch
 };
 
 // One piece of the first batch's critical path.
 struct PathSegment {
-  std::string what;     // e.g. "kernel fc1_c0_p0", "dma sb_h1.r0", "in flight: sb_h1"
-  std::string stage;    // coarse category: "plio in", "memory tile", "compute", "cascade", "in flight", "plio out"
+  std::string what;   // e.g. "kernel fc1_c0_p0", "dma sb_h1.r0", "in flight: sb_h1"
+  std::string stage;  // coarse category: "plio in", "memory tile", "compute", "cascade", "in flight", "plio out"
   std::string layer;
   double start = 0, end = 0;  // cycles from the first input word
 };
@@ -101,7 +100,8 @@ struct SimOptions {
   TransportView transport = TransportView::AsDesigned;
 };
 
-PerfResult simulate(const Design& design, const Device& device, const PerfParams& params, const SimOptions& options = {});
+PerfResult simulate(const Design& design, const Device& device, const PerfParams& params,
+                    const SimOptions& options = {});
 PerfResult simulate(const Design& design, const Device& device, const SimOptions& options = {});  // shipped constants
 
 }  // namespace aie4ml::perf

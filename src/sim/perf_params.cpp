@@ -1,10 +1,10 @@
 // Loading the performance model's timing constants (see perf_params.h).
 #include "sim/perf_params.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "support/error.h"
 #include "support/paths.h"
@@ -43,8 +43,10 @@ void apply(PerfParams& p, const nlohmann::json& j, const std::string& where, boo
       throw InputError(fmt::format("{}: key 'kernel': expected an object", where));
     const auto& k = j.at("kernel");
     const auto kw = where + ": kernel";
-    p.core.call_overhead_cycles = static_cast<int>(read_number(k, "call_overhead_cycles", kw, p.core.call_overhead_cycles, complete));
-    p.core.loop_setup_cycles = static_cast<int>(read_number(k, "loop_setup_cycles", kw, p.core.loop_setup_cycles, complete));
+    p.core.call_overhead_cycles =
+        static_cast<int>(read_number(k, "call_overhead_cycles", kw, p.core.call_overhead_cycles, complete));
+    p.core.loop_setup_cycles =
+        static_cast<int>(read_number(k, "loop_setup_cycles", kw, p.core.loop_setup_cycles, complete));
     p.core.block_overlap = read_number(k, "block_overlap", kw, p.core.block_overlap, complete);
     p.core.min_pipelined_iterations =
         static_cast<int>(read_number(k, "min_pipelined_iterations", kw, p.core.min_pipelined_iterations, complete));

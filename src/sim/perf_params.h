@@ -8,9 +8,8 @@
 // Clocks, DMA rates, channel counts and PLIO widths are not here: they come from the Device.
 #pragma once
 #include <filesystem>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "device/device.h"
 #include "sim/kernel_cost.h"
@@ -23,7 +22,7 @@ struct PerfParams {
   // ADF run-time work around every kernel invocation that kernel_cost does not count: acquiring and
   // releasing the lock of each input/output buffer and swapping ping-pong pointers.
   double kernel_iteration_cycles = 0;
-  double lock_acquire_cycles = 4;   // per buffer lock a core acquires
+  double lock_acquire_cycles = 4;  // per buffer lock a core acquires
   // DMA: from a channel acquiring its buffer's lock to its first word on the stream (BD fetch, lock).
   double dma_setup_cycles = 0;
   // Memory-tile DMA: extra cycles per contiguous run its access pattern visits (address generation
@@ -38,8 +37,8 @@ struct PerfParams {
   // Batches simulated to measure the steady-state interval.
   int interval_batches = 16;
 
-  nlohmann::json sources;         // key -> where the value comes from
-  std::filesystem::path file;     // where it was read from
+  nlohmann::json sources;      // key -> where the value comes from
+  std::filesystem::path file;  // where it was read from
   std::string architecture;
 
   static PerfParams from_json(const nlohmann::json& j, const std::string& where);

@@ -3,8 +3,8 @@
 
   mutate_project.py DIR weight    first packed weight of the first layer's first kernel
                                   (a real weight: it multiplies input feature 0 into output feature 0) += 64
-  mutate_project.py DIR tiling    the offset of one shared-buffer reader port moves by one mmul tile
-                                  (the first read_access whose feature offset is not 0)
+  mutate_project.py DIR tiling    the feature offset of the first shared-buffer reader port (the first
+                                  layer's input) moves by one tile
   mutate_project.py DIR cascade   two chains of the first layer with cascades swap the destination
                                   of their first cascade link
   mutate_project.py DIR restore   undo: every mutated file gets its original text back (with a new
@@ -57,10 +57,10 @@ def mutate_weight(prj):
 
 def mutate_tiling(prj):
     def fn(text):
-        m = re.search(r"(read_access\(\w+\.out\[\d+\]\) = adf::tiling\(\{\.buffer_dimension = \{\d+, \d+\}, "
-                      r"\.tiling_dimension = \{(\d+), \d+\}, \.offset = \{)([1-9]\d*)(, 0\})", text)
+        m = re.search(r"(read_access\(\w+\.out\[\d+\]\) = adf::tiling\(\{\.buffer_dimension = \{\d+, \d+\},\s*"
+                      r"\.tiling_dimension = \{(\d+), \d+\},\s*\.offset = \{)(\d+)(, 0\})", text)
         if not m:
-            return None, "no reader with a non-zero offset"
+            return None, "no shared-buffer reader"
         tile, old = int(m.group(2)), int(m.group(3))
         new = old + tile
         return text[:m.start(3)] + str(new) + text[m.end(3):], f"{m.group(1).split(' =')[0]} offset {old} -> {new}"

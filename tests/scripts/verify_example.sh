@@ -5,8 +5,9 @@
 #   output, and the graph against design.json);
 # - the project's own `make check_host` reproduces data/golden_*.txt (the Makefile flow users run);
 # - a second compile gives a byte-identical project (determinism);
-# - verify catches a corrupted packed weight, tiling parameter and cascade connection (exit 1 each,
-#   naming the first mismatching layer).
+# - with cascade grids forced by a config, the project is bit-exact too, and verify catches a corrupted
+#   packed weight, tiling parameter and cascade connection in it (exit 1 each, naming the first
+#   mismatching layer).
 # Env (set by CTest): AIE4ML, AIE4ML_SOURCE_ROOT, AIE4ML_PYTHON.
 set -euo pipefail
 PY=${AIE4ML_PYTHON:-/usr/bin/python3}
@@ -47,16 +48,26 @@ grep -q "no model.json" "$work/exit.log" || { cat "$work/exit.log"; fail "no mes
 "$PY" -c "import numpy as np; np.save('$work/bad.npy', np.zeros((10, 3), np.float32))"
 expect_exit 2 "$AIE4ML" verify "$work/prj" --input "$work/bad.npy"
 
+# Mutations, on the example compiled with cascade grids forced (so that every kind of connection exists
+# whatever the automatic partition chooses).
+cat > "$work/grid.json" <<'JSON'
+{"Model": {"BatchSize": 8}, "LayerName": {"fc1": {"CascadeLength": 1, "CascadeNum": 2},
+ "fc2": {"CascadeLength": 2, "CascadeNum": 2}, "fc3": {"CascadeLength": 2, "CascadeNum": 1}}}
+JSON
+"$AIE4ML" compile "$work/jet_tagger_int8.onnx" -c "$work/grid.json" -o "$work/mut" > "$work/compile.log" 2>&1 ||
+  { cat "$work/compile.log"; fail "compile with grids"; }
+"$AIE4ML" verify "$work/mut" --input "$work/inputs.npy" --build-dir "$work/bm" > "$work/verify_grid.log" 2>&1 ||
+  { cat "$work/verify_grid.log"; fail "verify of the example with cascade grids"; }
 for mode in weight tiling cascade; do
-  "$PY" "$here/mutate_project.py" "$work/prj" "$mode" > "$work/mutate.log" || { cat "$work/mutate.log"; fail "mutate $mode"; }
+  "$PY" "$here/mutate_project.py" "$work/mut" "$mode" > "$work/mutate.log" || { cat "$work/mutate.log"; fail "mutate $mode"; }
   set +e
-  "$AIE4ML" verify "$work/prj" --input "$work/inputs.npy" --build-dir "$work/b" > "$work/verify_$mode.log" 2>&1
+  "$AIE4ML" verify "$work/mut" --input "$work/inputs.npy" --build-dir "$work/bm" > "$work/verify_$mode.log" 2>&1
   rc=$?
   set -e
   [ "$rc" -eq 1 ] || { cat "$work/mutate.log" "$work/verify_$mode.log"; fail "verify of a project with a corrupted $mode exited $rc, not 1"; }
   grep -q "^first mismatch: layer " "$work/verify_$mode.log" || { cat "$work/verify_$mode.log"; fail "corrupted $mode: no mismatching layer named"; }
-  "$PY" "$here/mutate_project.py" "$work/prj" restore >/dev/null
+  "$PY" "$here/mutate_project.py" "$work/mut" restore >/dev/null
 done
 grep -q "^graph: differs from design.json" "$work/verify_cascade.log" || fail "graph check missed the swapped cascade"
 grep -q "^graph: differs from design.json" "$work/verify_tiling.log" || fail "graph check missed the tiling change"
-echo "PASS (example bit-exact on 1000 samples; check_host; deterministic; 3 mutations caught)"
+echo "PASS (example bit-exact on 1000 samples, also with forced cascade grids; check_host; deterministic; 3 mutations caught)"
