@@ -2,10 +2,14 @@
 # Reliability stage of `./x test`: the unit tests and the CLI under AddressSanitizer + UBSan, then a
 # bounded libFuzzer run of each fuzz target. Fails on any sanitizer report, test failure or crash.
 #
-# One build directory serves both (fuzz/instrument.cmake): clang, -O1, every library compiled with ASan,
+# One build directory serves both (fuzz/instrument.cmake): clang, -O0, every library compiled with ASan,
 # UBSan and libFuzzer's coverage hooks; building the libraries once keeps this stage within CI's budget.
+# -O0, not the usual -O1: it halves the compile time (measured 0.5-0.6x per file), which is most of this
+# stage, and `./x test` must finish within 20 minutes on 2 cores; the tests and fuzzers run slower.
 # The kernel sweeps (tests/kernels: hundreds of template instantiations, minutes to build under ASan) are
-# left out; everything else in tests/<area>/ runs whole.
+# left out, and so is tests/perf for now: Debian's clang 14 cannot compile tests/perf/test_engine.cpp (a
+# lambda capturing a structured binding, C++20 that clang supports from version 16); everything else in
+# tests/<area>/ runs whole.
 #
 # Fuzzing: each target runs FUZZ_SECONDS with a fixed -seed from the committed corpus (fuzz/corpus/<t>)
 # plus the generated test models and the real models; new inputs go to a scratch corpus in the build
@@ -13,15 +17,15 @@
 # says how to replay it; commit it to fuzz/regressions/<t>/ (replayed by test_reliability) with the fix.
 #
 # Usage: tools/sanitize_and_fuzz.sh            (from ./x test)
-# Env:   AIE4ML_SANITIZE_BUILD_DIR (default build-fuzz), FUZZ_SECONDS (default 20, 0 = no fuzzing),
-#        FUZZ_SEED (default 1), JOBS (default nproc), SANITIZE_SKIP (test areas to skip, default "kernels").
+# Env:   AIE4ML_SANITIZE_BUILD_DIR (default build-fuzz), FUZZ_SECONDS (default 30, 0 = no fuzzing),
+#        FUZZ_SEED (default 1), JOBS (default nproc), SANITIZE_SKIP (test areas to skip, default "kernels perf").
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${AIE4ML_SANITIZE_BUILD_DIR:-$ROOT/build-fuzz}
-FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 FUZZ_SEED=${FUZZ_SEED:-1}
 JOBS=${JOBS:-$(nproc)}
-SANITIZE_SKIP=${SANITIZE_SKIP:-kernels}
+SANITIZE_SKIP=${SANITIZE_SKIP:-kernels perf}
 SHARED_MODELS=$(cd "$ROOT/.." && pwd)/shared/models
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -38,9 +42,9 @@ for dir in "$ROOT"/tests/*/; do
   compgen -G "$dir*.cpp" >/dev/null && test_areas+=("$area")
 done
 if [ ! -f "$BUILD/build.ninja" ]; then
-  log "configuring $BUILD (clang, ASan + UBSan + libFuzzer coverage, -O1)"
+  log "configuring $BUILD (clang, ASan + UBSan + libFuzzer coverage, -O0)"
   cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Release \
-    "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -gline-tables-only" -DAIE4ML_BENCH=OFF -DAIE4ML_FUZZ=ON >/dev/null
+    "-DCMAKE_CXX_FLAGS_RELEASE=-O0 -gline-tables-only" -DAIE4ML_BENCH=OFF -DAIE4ML_FUZZ=ON >/dev/null
 fi
 targets=(aie4ml fuzzers testdata)
 for area in "${test_areas[@]}"; do targets+=("test_$area"); done

@@ -4,8 +4,11 @@
 //   model.json        the quantised Model IR with values and integer codes (what `predict` executes)
 //   float_model.json  the canonicalised model before quantisation (the "float model" of accuracy reports)
 //   config.json       the effective configuration (file + command-line overrides)
+//   report.html       map, layer table, latency breakdown and numerical profiling on the calibration
+//                     samples (else random ones): codegen/report_html.h
 // Later stages add their files through more entries in project_writers(); the whole directory is
-// written atomically (io/project_dir.h). Messages: notes and warnings on stderr, a summary on stdout.
+// written atomically (io/project_dir.h). Messages: notes, warnings and progress on stderr, a summary on
+// stdout.
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -17,6 +20,7 @@
 
 #include "cli/commands.h"
 #include "codegen/array_project.h"
+#include "codegen/report_html.h"
 #include "frontend/onnx_import.h"
 #include "io/config.h"
 #include "io/npy.h"
@@ -46,6 +50,7 @@ struct CompileState {
   Config config;
   Model float_model;
   Model model;
+  codegen::ProfileInputs profile;  // report.html's samples: the calibration samples when given
 };
 
 using ProjectWriter = std::function<void(const CompileState&, const fs::path& dir)>;
@@ -65,15 +70,35 @@ void write_config(const CompileState& s, const fs::path& dir) {
   write_text(dir / "config.json", s.config.to_json().dump(2) + "\n");
 }
 
+// One line on stderr about the mapping search whose result report.json records.
+void print_search_summary(const fs::path& report_path) {
+  std::ifstream in(report_path);
+  const auto report = nlohmann::json::parse(in, nullptr, false);
+  if (!in || report.is_discarded() || !report.contains("search") || !report["search"].is_object()) return;
+  const auto& s = report["search"];
+  fmt::print(stderr, "design search ({}): {} candidates timed{}, chose {}\n", s.value("objective", "?"),
+             s.value("candidates_tried", 0), s.value("exhaustive", false) ? " (all of them)" : "",
+             s.value("chosen", std::string("?")));
+}
+
 // design.json, placement.svg, report.json and the Vitis project (aie/, data/, Makefile, ...).
 void write_array(const CompileState& s, const fs::path& dir) {
+  fmt::print(stderr, "mapping onto {}: timing candidate designs with the performance model...\n",
+             s.config.device.value_or(codegen::kDefaultDevice));
   const auto r = codegen::write_array_project(s.model, s.config, dir);
   for (auto& w : r.warnings) fmt::print(stderr, "warning: {}\n", w);
+  print_search_summary(dir / "report.json");
   if (!r.summary.empty()) fmt::print("{}\n", r.summary);
 }
 
+// report.html: map, layer table, latency breakdown and numerical profiling (after report.json).
+void write_report_page(const CompileState& s, const fs::path& dir) {
+  fmt::print(stderr, "writing report.html (numerical profiling)...\n");
+  codegen::write_report_html(s.model, s.float_model, dir, s.profile);
+}
+
 // The files of a project, in order. Mapping and code generation append their writers here.
-std::vector<ProjectWriter> project_writers() { return {write_models, write_config, write_array}; }
+std::vector<ProjectWriter> project_writers() { return {write_models, write_config, write_array, write_report_page}; }
 
 Config effective_config(const CompileOptions& o) {
   Config c = o.config.empty() ? Config{} : Config::load(o.config);
@@ -87,7 +112,8 @@ Config effective_config(const CompileOptions& o) {
 }
 
 // Ranges of the float model on the calibration samples -> types per tensor (printed).
-std::map<std::string, FixedType> calibrate(const Model& float_model, const CompileOptions& o) {
+std::map<std::string, FixedType> calibrate(const Model& float_model, const CompileOptions& o,
+                                           codegen::ProfileInputs& profile) {
   const NpyArray x = read_npy(o.calibrate);
   FloatInterpreter interp(float_model);
   if (interp.input_names().size() != 1)
@@ -95,7 +121,9 @@ std::map<std::string, FixedType> calibrate(const Model& float_model, const Compi
   const int64_t per_sample = interp.sample_elements(interp.input_names()[0]);
   if (x.shape.empty() || x.size() % std::max<int64_t>(per_sample, 1) != 0 || x.shape[0] * per_sample != x.size())
     throw InputError(fmt::format("{}: shape does not hold samples of {} elements", o.calibrate, per_sample));
-  const auto ranges = interp.observe_ranges({x.to_doubles()}, x.shape[0]);
+  fmt::print(stderr, "calibrating on {} samples...\n", x.shape[0]);
+  profile = {x.to_doubles(), x.shape[0], fmt::format("calibration samples {}", o.calibrate)};
+  const auto ranges = interp.observe_ranges({profile.x}, x.shape[0]);
   const auto types = calibrate_types(float_model, ranges, {o.calibrate_width, o.calibrate_margin});
   fmt::print("calibration on {} samples ({}-bit, margin {}):\n", x.shape[0], o.calibrate_width, o.calibrate_margin);
   for (auto& line : describe_calibration(float_model, types, ranges)) fmt::print("  {}\n", line);
@@ -122,7 +150,7 @@ void run_compile(const CompileOptions& o) {
   canonicalize(s.model);
   s.float_model = s.model;
   QuantizeOptions q;
-  if (!o.calibrate.empty()) q.calibrated = calibrate(s.float_model, o);
+  if (!o.calibrate.empty()) q.calibrated = calibrate(s.float_model, o, s.profile);
   const QuantizeReport report = quantize_model(s.model, s.config, q);
   for (auto& n : report.notes) fmt::print(stderr, "note: {}\n", n);
   for (auto& w : report.warnings) fmt::print(stderr, "warning: {}\n", w);

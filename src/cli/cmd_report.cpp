@@ -58,6 +58,9 @@ void run_report(const ReportOptions& o) {
     return;
   }
   fmt::print("{}: {}", dir.string(), perf::report_table(result, search));
+  fmt::print("summary: {:.1f} ns latency, {:.1f} ns interval, {:.4g} samples/s on {} of {} tiles{}\n", result.latency_ns,
+             result.interval_ns, result.throughput_samples_per_s, result.tiles_used, result.tiles_total,
+             fs::exists(dir / "report.html") ? fmt::format("; pictures in {}", (dir / "report.html").string()) : "");
 }
 
 }  // namespace

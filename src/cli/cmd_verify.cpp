@@ -3,7 +3,7 @@
 // aie4ml's emu/), runs it on the samples and compares every layer and every output sample with the
 // reference interpreter, and the graph it built with design.json (codegen/verify.h).
 // Prints `bit-exact: N/N samples` and exits 0, or names the first mismatching layer, sample and
-// element (or the graph differences) and exits 1.
+// element (or the graph differences) and exits 1. Progress (build steps, timings) goes to stderr.
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -45,9 +45,9 @@ void run_verify(const VerifyArgs& a) {
   o.work_dir = a.build_dir;
   o.keep_work_dir = a.keep;
   o.jobs = a.jobs;
-  o.progress = [](const std::string& line) {
-    fmt::print("{}\n", line);
-    std::fflush(stdout);
+  o.progress = [](const std::string& line) {  // progress on stderr: stdout keeps the results scripts read
+    fmt::print(stderr, "{}\n", line);
+    std::fflush(stderr);
   };
   fmt::print("verifying {} on {} samples{}\n", a.dir, a.input.empty() ? "random" : "the",
              a.input.empty() ? "" : fmt::format(" of {}", a.input));

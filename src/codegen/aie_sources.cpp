@@ -162,12 +162,14 @@ SourceFile layer_cc(const LayerDesign& l, const DenseKernelSpec& s) {
   std::string t = fmt::format(
       "// Layer {} ({} {} -> {}, {}): the kernel functions the graph instantiates, each a call of the\n"
       "// aie4ml kernel library (kernels/dense.h) with this layer's configuration.\n// {}\n"
-      "#include <adf.h>\n\n#include \"../kernels/dense.h\"\n#include \"../layers.h\"\n#include \"../parameters.h\"\n\n"
+      "#include <adf.h>\n\n#include \"../kernels/dense.h\"\n{}#include \"../layers.h\"\n#include \"../parameters.h\"\n\n"
       "namespace {{\nusing {}_cfg = aie4ml::kernels::dense_config<{}, {}, {}, {}, {}::tile_m, {}::tile_k, {}::tile_n,\n"
       "    {}::batch_padded, {}::k_slice, {}::n_slice, {}::shift, {}::relu,\n"
       "    aie::rounding_mode::{}, aie::saturation_mode::{}>;\n}}  // namespace\n",
-      l.name, l.op, l.in_features, l.out_features, l.activation, kGeneratedBy, s.prefix, s.a_type, s.b_type, s.c_type,
-      s.acc, ns, ns, ns, ns, ns, ns, ns, ns, s.rounding, s.saturation);
+      l.name, l.op, l.in_features, l.out_features, l.activation, kGeneratedBy,
+      s.output_activation ? fmt::format("#include \"../kernels/{}\"\n", output_activation_header(*s.output_activation)) : "",
+      s.prefix, s.a_type, s.b_type, s.dense_c_type(), s.acc, ns, ns, ns, ns, ns, ns, ns, ns, s.rounding, s.saturation);
+  if (s.output_activation) t += output_activation_definitions(*s.output_activation, s.prefix, ns);
   for (auto& v : variants_used(l)) {
     const auto p = variant_ports(v);
     std::vector<std::string> args{"in"};
@@ -176,6 +178,12 @@ SourceFile layer_cc(const LayerDesign& l, const DenseKernelSpec& s) {
     if (p.buffer_out) args.push_back("out");
     args.push_back("weights");
     if (p.bias >= 0) args.push_back("bias");
+    if (s.output_activation && p.buffer_out) {  // the output-writing variants finish with the activation
+      args.push_back(s.prefix + "_act_table");
+      t += fmt::format("\n{} {{\n  aie4ml::kernels::{}<{}_cfg, {}_act_cfg>({});\n}}\n", signature(s, v),
+                       output_activation_function(*s.output_activation, p.suffix), s.prefix, s.prefix, fmt::join(args, ", "));
+      continue;
+    }
     t += fmt::format("\n{} {{\n  aie4ml::kernels::{}<{}_cfg>({});\n}}\n", signature(s, v), v, s.prefix, fmt::join(args, ", "));
   }
   return {fmt::format("aie/src/{}.cc", s.prefix), t};

@@ -37,7 +37,9 @@ ArrayProjectResult write_array_project(const Model& model, const Config& config,
     r.warnings.push_back(fmt::format("no AIE project written (design.json and predict still work): {}", e.what()));
     return r;
   }
-  const auto summary = write_project(design, model, device, dir);
+  ProjectOptions options;
+  options.platform = config.platform.value_or("");
+  const auto summary = write_project(design, model, device, dir, options);
   r.written = true;
   r.summary = fmt::format("AIE project: {} kernels on {} of {} tiles of {} (aie/, data/, Makefile; check it with "
                           "`aie4ml verify`)",

@@ -83,11 +83,13 @@ DenseKernelSpec dense_kernel_spec(const LayerDesign& l, const Model& m, int64_t 
   s.prefix = c_identifier(l.name);
   const FixedType& x = fixed_of(m, l.input_tensor, l.name, "input");
   const FixedType& w = fixed_of(m, l.weight_tensor, l.name, "weight");
-  const FixedType& y = fixed_of(m, l.output_tensor, l.name, "output");
+  // With a fused output activation the layer's output is the activation's; shift and modes are the Dense's.
+  const std::string dense_out = dense_output_tensor(l, m);
+  const FixedType& y = fixed_of(m, dense_out, l.name, "output");
   s.a_type = container_type(m.tensor(l.input_tensor).type, l.input_bytes, fmt::format("layer '{}': input", l.name));
   s.b_type = container_type(m.tensor(l.weight_tensor).type, l.weight_bytes, fmt::format("layer '{}': weight", l.name));
   s.c_type = container_type(m.tensor(l.output_tensor).type, l.output_bytes, fmt::format("layer '{}': output", l.name));
-  check_output(l, y, s.c_type);
+  check_output(l, y, container_type(m.tensor(dense_out).type, l.output_bytes, fmt::format("layer '{}': output", l.name)));
   s.acc = l.acc_bits <= 32 ? "acc32" : "acc64";
   s.shift = x.frac + w.frac - y.frac;
   if (s.shift < -31 || s.shift > 63)
@@ -95,8 +97,11 @@ DenseKernelSpec dense_kernel_spec(const LayerDesign& l, const Model& m, int64_t 
                                  "[-31, 63]",
                                  l.name, s.shift, x.frac, w.frac, y.frac));
   if (l.activation == "relu") s.relu = true;
+  else if (is_output_activation(l.activation)) s.output_activation = output_activation_spec(l, m);
   else if (l.activation != "linear")
-    throw InputError(fmt::format("layer '{}': activation {} has no dense kernel variant (linear and relu do)", l.name,
+    throw InputError(fmt::format("layer '{}': activation {} has no dense kernel variant (linear and relu do; softmax, "
+                                 "sigmoid and tanh as the last layer's epilogue)",
+                                 l.name,
                                  l.activation));
   s.rounding = rounding_of(l, y);
   s.saturation = saturation_of(l, y);

@@ -5,15 +5,18 @@
 // Writes: a DenseKernelSpec. Checks: that the kernels compute this layer bit-exactly: fixed-point
 //   operands in their containers, an output type exactly as wide as its 8/16-bit container (the kernel
 //   saturates or wraps at the container width), bias at the accumulator scale, an hls4ml rounding and
-//   overflow mode the AIE mode registers implement, linear or ReLU activation, a legal shift. Anything
+//   overflow mode the AIE mode registers implement, linear or ReLU activation (or a fused output
+//   activation, codegen/output_activation.h), a legal shift. Anything
 //   else is an InputError naming the layer and what is not supported.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "design/design.h"
 #include "ir/model.h"
+#include "codegen/output_activation.h"
 #include "passes/pack_weights.h"
 
 namespace aie4ml::codegen {
@@ -28,6 +31,9 @@ struct DenseKernelSpec {
   std::string rounding, saturation;  // aie::rounding_mode / aie::saturation_mode enumerators
   DenseGrid grid;
   PackedDense packed;         // weights per kernel (chain-major), bias per chain (zeros when none)
+  // activation softmax / sigmoid / tanh: the epilogue on the output kernel (c_type is then its output)
+  std::optional<OutputActivationSpec> output_activation;
+  const std::string& dense_c_type() const { return output_activation ? output_activation->x_type : c_type; }
 };
 
 // A C identifier from any name: non-alphanumerics become '_', a leading digit gets "l_".

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <map>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -148,8 +149,33 @@ void axes(std::string& svg, const Design& d, const Layout& g) {
                      g.shim_y() + kCell / 2 + 2);
 }
 
+// What the line styles and markers mean, in one row under the array.
+int link_key(std::string& svg, int y) {
+  struct Key {
+    const char* what;
+    const char* style;
+  };
+  constexpr std::array<Key, 4> kLinks{{{"cascade", "stroke=\"#222\" stroke-width=\"2\""},
+                                       {"direct buffer", "stroke=\"#8e44ad\" stroke-width=\"2\""},
+                                       {"to memory tile", "stroke=\"#1f5fbf\" stroke-dasharray=\"3,2\""},
+                                       {"from memory tile", "stroke=\"#2e8b57\""}}};
+  int x = kLeft;
+  for (auto& k : kLinks) {
+    svg += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" {}/>\n", x, y - 4, x + 18, y - 4, k.style);
+    svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"10\">{}</text>\n", x + 22, y, k.what);
+    x += 30 + 6 * static_cast<int>(std::string_view(k.what).size());
+  }
+  for (bool in : {true, false}) {
+    svg += fmt::format("<polygon points=\"{},{} {},{} {},{}\" fill=\"{}\"/>\n", x, in ? y : y - 8, x + 10, in ? y : y - 8,
+                       x + 5, in ? y - 8 : y, in ? "#1f5fbf" : "#c0392b");
+    svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"10\">{}</text>\n", x + 14, y, in ? "PLIO in" : "PLIO out");
+    x += 70;
+  }
+  return y + 20;
+}
+
 int legend(std::string& svg, const Design& d, const Layout& g) {
-  int y = g.array_bottom() + 18;
+  int y = link_key(svg, g.array_bottom() + 14);
   for (size_t i = 0; i < d.layers.size(); ++i) {
     const auto& l = d.layers[i];
     svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/>\n", kLeft, y - 10,

@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include "codegen/aie_sources.h"
+#include "codegen/board_project.h"
 #include "codegen/kernel_spec.h"
 #include "codegen/plio_data.h"
 #include "sim/interpreter.h"
@@ -80,7 +81,8 @@ std::vector<SourceFile> data_files(const Design& d, const Model& m, const Projec
   return files;
 }
 
-std::string makefile(const Design& d, const std::vector<DenseKernelSpec>& specs, const fs::path& emu_dir) {
+std::string makefile(const Design& d, const std::vector<DenseKernelSpec>& specs, const fs::path& emu_dir,
+                     const std::string& platform) {
   std::vector<std::string> kernel_sources, outputs;
   for (auto& s : specs) kernel_sources.push_back(fmt::format("aie/src/{}.cc", s.prefix));
   for (auto& p : d.plio)
@@ -94,7 +96,8 @@ std::string makefile(const Design& d, const std::vector<DenseKernelSpec>& specs,
 #   make aiesim      v++ --mode aie --target hw, then aiesimulator       (needs Vitis and PLATFORM)
 #   make hw          v++ --mode aie --target hw: libadf.a for the system link
 AIE4ML_EMU ?= {emu}
-PLATFORM ?=
+PLATFORM_NAME ?= {platform}
+PLATFORM ?= $(if $(PLATFORM_REPO_PATHS),$(PLATFORM_REPO_PATHS)/$(PLATFORM_NAME)/$(PLATFORM_NAME).xpfm)
 CXX ?= g++
 HOST_DIR ?= build/host
 HOST_CXXFLAGS ?= -std=c++20 -O1
@@ -168,7 +171,7 @@ hw: check_platform
 clean:
 	rm -rf build $(HOST_OUTPUT) Work Work_x86sim x86simulator_output aiesimulator_output libadf.a *.log .Xil
 )MK",
-      fmt::arg("model", d.model), fmt::arg("device", d.device), fmt::arg("emu", emu_dir.string()),
+      fmt::arg("model", d.model), fmt::arg("device", d.device), fmt::arg("emu", emu_dir.string()), fmt::arg("platform", platform),
       fmt::arg("kernel_sources", fmt::join(kernel_sources, " ")), fmt::arg("outputs", fmt::join(outputs, " ")));
 }
 
@@ -247,9 +250,15 @@ ProjectSummary write_project(const Design& design, const Model& model, const Dev
   std::vector<SourceFile> files = aie_sources(design, specs, device, options.data_iterations);
   for (auto& f : kernel_library(kernels_dir)) files.push_back(std::move(f));
   for (auto& f : data_files(design, model, options)) files.push_back(std::move(f));
-  files.push_back({"Makefile", makefile(design, specs, emu_dir)});
+  // The board flow (PL data movers, system link, XRT program): board_project.h.
+  const std::string platform = options.platform.empty() ? kDefaultPlatform : options.platform;
+  const auto board = board_ports(design, model);
+  for (auto* part : {&board_movers, &board_link})
+    for (auto& f : (*part)(design, board)) files.push_back(std::move(f));
+  for (auto& f : board_host(design, board, options.data_iterations)) files.push_back(std::move(f));
+  files.push_back({"Makefile", makefile(design, specs, emu_dir, platform) + board_makefile(design, board, platform)});
   files.push_back({"aie.cfg", aie_cfg(design)});
-  files.push_back({"README.md", readme(design, specs, options.data_iterations)});
+  files.push_back({"README.md", readme(design, specs, options.data_iterations) + board_readme(design, board, platform)});
 
   ProjectSummary summary;
   for (auto& l : design.layers) summary.kernels += static_cast<int>(l.kernels.size());

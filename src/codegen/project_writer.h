@@ -8,9 +8,11 @@
 //   data/           <plio>.txt for every input PLIO (random samples in the input types' ranges, fixed
 //                   seed) and golden_<plio>.txt for every output PLIO (reference interpreter), in the
 //                   simulators' PLIO text format (plio_data.h)
-//   Makefile        host (g++ against emu/), run_host, check_host, x86sim, aiesim, hw, clean
+//   Makefile        host (g++ against emu/), run_host, check_host, x86sim, aiesim, hw, clean, and the
+//                   board targets check_movers, host_stub, hw_link, package, hw_emu, host_xrt
 //   aie.cfg         v++ --mode aie configuration
-//   README.md       how to build and simulate with each flow
+//   README.md       how to build and simulate with each flow, and run on the board
+//   pl/, host/, system.cfg, system_tgen.cfg   the board flow (board_project.h)
 // Deterministic: the same inputs give byte-identical files. Checks: the layers are supported by the
 // kernels (kernel_spec.h), InputError otherwise, before anything is written.
 #pragma once
@@ -30,6 +32,7 @@ struct ProjectOptions {
   uint64_t seed = 1;                    // for those samples
   std::filesystem::path kernels_dir;    // empty: data_root() / "kernels"
   std::filesystem::path emu_dir;        // Makefile default for AIE4ML_EMU; empty: data_root() / "emu"
+  std::string platform;                 // Vitis platform name; empty: kDefaultPlatform (board_project.h)
 };
 
 struct ProjectSummary {

@@ -82,7 +82,7 @@ struct Parser {
 
   LayerConfig layer(const json& j, const std::string& path) const {
     object(j, path);
-    warn_unknown(j, path, {"Precision", "CascadeLength", "CascadeNum", "Tiling", "Placement"});
+    warn_unknown(j, path, {"Precision", "CascadeLength", "CascadeNum", "Tiling", "Placement", "Target"});
     LayerConfig c;
     if (j.contains("Precision")) c.precision = layer_precision(j["Precision"], path + ".Precision");
     if (j.contains("CascadeLength")) c.cascade_length = positive_int(j["CascadeLength"], path + ".CascadeLength", 1);
@@ -92,12 +92,18 @@ struct Parser {
       auto a = int_array<2>(j["Placement"], path + ".Placement", 0);
       c.placement = std::make_pair(a[0], a[1]);
     }
+    if (j.contains("Target")) {  // where a non-weighted op runs (a final Softmax): "aie" or "host"
+      const json& t = j["Target"];
+      if (!t.is_string() || (t != "aie" && t != "host"))
+        fail(path + ".Target", fmt::format("expected \"aie\" or \"host\", got {}", t.dump()));
+      c.target = t.get<std::string>();
+    }
     return c;
   }
 
   void model(const json& j, Config& c) const {
     object(j, "Model");
-    warn_unknown(j, "Model", {"Precision", "BatchSize", "Objective", "TileBudget", "Device"});
+    warn_unknown(j, "Model", {"Precision", "BatchSize", "Objective", "TileBudget", "Device", "Platform"});
     if (j.contains("Precision")) {
       const json& p = j["Precision"];
       // hls4ml also writes {"default": "...", "maximum": "..."}; only "default" matters here.
@@ -120,6 +126,14 @@ struct Parser {
       if (!j["Device"].is_string() || j["Device"].get<std::string>().empty())
         fail("Model.Device", fmt::format("expected a device name, got {}", j["Device"].dump()));
       c.device = j["Device"].get<std::string>();
+    }
+    if (j.contains("Platform")) {
+      // A Vitis platform name or .xpfm path: it ends up in Makefile variables, so no blanks or quotes.
+      const json& p = j["Platform"];
+      if (!p.is_string() || p.get<std::string>().empty() ||
+          p.get<std::string>().find_first_of(" \t\n\"'$") != std::string::npos)
+        fail("Model.Platform", fmt::format("expected a platform name such as \"xilinx_vek280_base_202410_1\", got {}", p.dump()));
+      c.platform = p.get<std::string>();
     }
   }
 };
@@ -171,6 +185,7 @@ json Config::to_json() const {
   model["Objective"] = objective;
   if (tile_budget) model["TileBudget"] = *tile_budget;
   if (device) model["Device"] = *device;
+  if (platform) model["Platform"] = *platform;
   json layer_names = json::object();
   for (auto& [name, l] : layers) {
     json e = json::object();
@@ -180,6 +195,7 @@ json Config::to_json() const {
     if (l.cascade_num) e["CascadeNum"] = *l.cascade_num;
     if (l.tiling) e["Tiling"] = *l.tiling;
     if (l.placement) e["Placement"] = {l.placement->first, l.placement->second};
+    if (l.target) e["Target"] = *l.target;
     layer_names[name] = e;
   }
   return json{{"Model", model}, {"LayerName", layer_names}};

@@ -1,8 +1,10 @@
 // The user's configuration, hls4ml vocabulary (see DESIGN.md "Interfaces"):
-//   {"Model": {"Precision": "ap_fixed<8,3>", "BatchSize": 8, "Objective": "latency"},
+//   {"Model": {"Precision": "ap_fixed<8,3>", "BatchSize": 8, "Objective": "latency",
+//              "Platform": "xilinx_vek280_base_202410_1"},
 //    "LayerName": {"fc1": {"Precision": {"weight": "...", "bias": "...", "result": "...",
 //                                         "accum": "..."} | "ap_fixed<...>",
-//                          "CascadeLength": 2, "CascadeNum": 4, "Tiling": [4,8,8], "Placement": [col,row]}}}
+//                          "CascadeLength": 2, "CascadeNum": 4, "Tiling": [4,8,8], "Placement": [col,row]},
+//                  "softmax": {"Target": "host"}}}   (a final Softmax runs on the AIE unless "host")
 // An hls4ml file that wraps these under "HLSConfig" is accepted too. Keys hls4ml uses that aie4ml has
 // no use for (ReuseFactor, Strategy, ...) are reported in `warnings`, not refused; a known key with a
 // wrong type or an invalid value throws InputError naming the key path (e.g. LayerName.fc1.Precision.weight).
@@ -30,6 +32,7 @@ struct LayerConfig {
   std::optional<int> cascade_length, cascade_num;
   std::optional<std::array<int, 3>> tiling;   // mmul M x K x N
   std::optional<std::pair<int, int>> placement;  // column, row of the layer's first kernel
+  std::optional<std::string> target;          // "Target": "aie" | "host" for a final Softmax (default aie)
 };
 
 struct Config {
@@ -38,6 +41,7 @@ struct Config {
   std::string objective = "latency";             // "latency" | "throughput"
   std::optional<int> tile_budget;                // "Model"/"TileBudget"
   std::optional<std::string> device;             // "Model"/"Device" (set by `compile --device`)
+  std::optional<std::string> platform;           // "Model"/"Platform": Vitis platform of the board flow
   std::map<std::string, LayerConfig> layers;     // by layer name
   std::vector<std::string> warnings;             // ignored keys; not serialised
 

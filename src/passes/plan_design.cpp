@@ -7,6 +7,7 @@
 
 #include "passes/allocate_buffers.h"
 #include "passes/check_design.h"
+#include "passes/fuse_output_activation.h"
 #include "passes/partition.h"
 #include "support/error.h"
 
@@ -45,6 +46,7 @@ Design plan_design(const Model& model, const Config& config, const Device& devic
   d.memory_tile_rows = device.memory_tile_rows;
 
   auto parts = partition(model, config, device, cost);
+  fuse_output_activation(parts, model, config);  // a final Softmax/Sigmoid/Tanh: the last layer's epilogue
   d.layers = std::move(parts.layers);
   d.host_ops = parts.host_ops;
   t.partition = clock.lap();

@@ -217,9 +217,9 @@ class QuantizePass {
       case OpKind::Sign: return sign(op);
       case OpKind::BatchNorm: return batchnorm(op);
       case OpKind::Div:
-      case OpKind::LayerNorm:
       case OpKind::AveragePool:
-      case OpKind::GlobalAveragePool:
+      case OpKind::GlobalAveragePool: return average_pool(index);
+      case OpKind::LayerNorm:
         throw InputError(fmt::format("op '{}' ({}) has no fixed-point implementation yet; the integer path cannot "
                                      "run this model (the float interpreter can)", op.name, to_string(op.kind)));
     }
@@ -413,6 +413,26 @@ class QuantizePass {
       return set_output(op, [acc] { return acc; });
     }
     set_output(op, default_rule(op));
+  }
+
+  // AveragePool / GlobalAveragePool: the mean is rounded once into the output type, so a following
+  // power-of-two quantiser (QDQ) is absorbed rather than rounding a second time; otherwise the config,
+  // the model's type, calibration, Model.Precision, and last the input's type (a mean stays in range).
+  void average_pool(size_t index) {
+    Op& op = model_.ops[index];
+    if (!configured(op.name, &LayerPrecision::result, "result") && !own(model_.tensor(op.outputs.at(0))))
+      if (Op* q = sole_quantizer_consumer(model_, op.outputs[0])) {
+        const FixedType qtype = quantizer_type(*q);
+        const std::string qname = q->name;
+        model_.tensor(q->outputs[0]).type = NumericType::of(qtype);
+        absorb_into_producer(model_, op, *q);
+        Op& pool = model_.ops[index];
+        record_aie_modes(pool, qtype);
+        report_.notes.push_back(fmt::format("layer '{}': quantiser '{}' ({}) absorbed into the pooled mean", pool.name,
+                                            qname, qtype.str()));
+        return;
+      }
+    set_output(op, default_rule(op, inherit_rule(op)));
   }
 
   // Add/Sub/Mul/Concat: constant operands get codes; the output defaults to the exact result type.

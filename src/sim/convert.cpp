@@ -34,7 +34,9 @@ __attribute__((always_inline)) inline void quantize_block(const double* __restri
   const bool is_signed = t.is_signed, narrow = width <= 31;
   for (int64_t i = 0; i < n; ++i) {
     const double v = x[i] * scale;
-    const double r = round_mode<R>(std::clamp(v, -0x1p52, 0x1p52));
+    // Elements outside (-2^52, 2^52) and NaN go to the scalar path below; 0 stands in for them here,
+    // as converting a NaN to an integer is undefined behaviour (UBSan), and std::clamp passes NaN through.
+    const double r = round_mode<R>(std::abs(v) < 0x1p52 ? v : 0.0);
     if constexpr (O == OverflowMode::Wrap) {
       q[i] = apply_overflow(static_cast<int64_t>(r), width, is_signed, O);
     } else if constexpr (O == OverflowMode::SatZero) {

@@ -493,6 +493,56 @@ class MaxPoolKernel : public Kernel<int64_t> {
   int64_t taps_ = 0, in_spatial_ = 0, out_spatial_ = 0;
 };
 
+// AveragePool / GlobalAveragePool: the exact mean sum / count of the window's codes (count: the taps
+// inside the input, or every tap with count_include_pad, padding adding 0), rounded once into the output
+// type as an exact rational (round_div), then the overflow mode. One rounding of the exact mean is what
+// ONNX Runtime's float32 average followed by QuantizeLinear gives for these small integer sums.
+class AveragePoolKernel : public Kernel<int64_t> {
+ public:
+  AveragePoolKernel(const Model& m, const Op& op) : in_(fixed(m, op.inputs.at(0), op)), out_(fixed(m, op.outputs.at(0), op)) {
+    const auto in_sample = m.tensor(op.inputs[0]).sample_shape(), out_sample = m.tensor(op.outputs[0]).sample_shape();
+    if (op.get_int("ceil_mode", 0) != 0)
+      throw InputError(fmt::format("AveragePool '{}': ceil_mode is not supported", op.name));
+    std::vector<int64_t> kernel = op.get_ints("kernel_shape");
+    if (op.kind == OpKind::GlobalAveragePool) kernel.assign(in_sample.begin() + 1, in_sample.end());
+    geo_ = window_geometry(op, in_sample, out_sample, kernel);
+    const bool include_pad = op.get_int("count_include_pad", 0) != 0;
+    taps_ = product(geo_.kernel), in_spatial_ = product(geo_.in_spatial), out_spatial_ = product(geo_.out_spatial);
+    index_.resize(static_cast<size_t>(out_spatial_ * taps_));
+    count_.assign(static_cast<size_t>(out_spatial_), include_pad ? taps_ : 0);
+    for (int64_t o = 0; o < out_spatial_; ++o)
+      for (int64_t t = 0; t < taps_; ++t) {
+        index_[o * taps_ + t] = window_input_index(geo_, o, t);
+        if (!include_pad && index_[o * taps_ + t] >= 0) ++count_[o];
+      }
+    // code = sum * 2^(out.frac - in.frac) / count: scale the numerator up or the denominator.
+    const int d = out_.frac - in_.frac;
+    if (d > 60 || d < -60) throw InputError(fmt::format("AveragePool '{}': scale change 2^{} is too large", op.name, d));
+    num_shift_ = std::max(d, 0), den_shift_ = std::max(-d, 0);
+  }
+
+  void run(Inputs in, int64_t* out, int64_t batch) const override {
+    const int64_t channels = geo_.channels_in;
+    for (int64_t bc = 0; bc < batch * channels; ++bc) {
+      const int64_t* x = in[0] + bc * in_spatial_;
+      for (int64_t o = 0; o < out_spatial_; ++o) {
+        int128 sum = 0;
+        for (int64_t t = 0; t < taps_; ++t)
+          if (const int64_t i = index_[o * taps_ + t]; i >= 0) sum += x[i];
+        const int128 q = round_div(sum * (int128{1} << num_shift_), int128{count_[o]} << den_shift_, out_.rounding);
+        out[bc * out_spatial_ + o] = apply_overflow(q, out_.width, out_.is_signed, out_.overflow);
+      }
+    }
+  }
+
+ private:
+  FixedType in_, out_;
+  WindowGeometry geo_;
+  std::vector<int64_t> index_, count_;
+  int64_t taps_ = 0, in_spatial_ = 0, out_spatial_ = 0;
+  int num_shift_ = 0, den_shift_ = 0;
+};
+
 // ---- factories for the per-element ops ----------------------------------------------------------------
 std::unique_ptr<Kernel<int64_t>> unary(const Model& m, const Op& op, std::function<int64_t(int64_t)> fn,
                                        std::vector<int64_t> gather = {}) {
@@ -567,6 +617,8 @@ std::unique_ptr<Kernel<int64_t>> make_int_kernel(const Model& m, const Op& op) {
     case OpKind::BatchNorm: return std::make_unique<ScaleShiftKernel>(m, op);
     case OpKind::MatMul: return std::make_unique<MatMulKernel>(m, op);
     case OpKind::MaxPool: return std::make_unique<MaxPoolKernel>(m, op);
+    case OpKind::AveragePool:
+    case OpKind::GlobalAveragePool: return std::make_unique<AveragePoolKernel>(m, op);
     case OpKind::Sign: {  // BipolarQuant: +scale for x >= 0, else -scale, cast into the output type
       const double scale = op.get_float("scale", 1.0);
       const int64_t pos = quantize(scale, y), neg = quantize(-scale, y);

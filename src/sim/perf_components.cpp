@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "sim/epilogue_cost.h"
 #include "support/error.h"
 
 namespace aie4ml::perf {
@@ -48,7 +49,13 @@ DenseKernelDesc kernel_desc(const LayerDesign& l, const KernelInstance& k) {
 }
 
 DenseKernelCost kernel_timing(const LayerDesign& l, const KernelInstance& k, const PerfParams& p) {
-  return dense_kernel_cost(kernel_desc(l, k), p.core);
+  DenseKernelCost c = dense_kernel_cost(kernel_desc(l, k), p.core);
+  if (k.writes_output) {  // a fused output activation (Softmax, Sigmoid, Tanh) runs after the product
+    const int64_t extra = epilogue_cycles(l);
+    c.call_cycles += extra;
+    c.cycles += extra;
+  }
+  return c;
 }
 
 int64_t port_bytes(const SharedBufferPort& port, int element_bytes) {

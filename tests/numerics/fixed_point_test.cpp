@@ -38,7 +38,8 @@ i128 ref_round(i128 n, i128 d, RoundingMode mode) {
   if (lo * d == n) return n / d;  // exact: every mode returns the value itself
   const i128 hi = lo + 1;
   // Distances to the two candidates, scaled by d (exact integers).
-  const i128 dist_lo = n - lo * d, dist_hi = hi * d - n;
+  // dist_hi = hi * d - n, written as d - dist_lo: hi * d overflows i128 for n near 2^127 (UBSan).
+  const i128 dist_lo = n - lo * d, dist_hi = d - dist_lo;
   const bool tie = dist_lo == dist_hi;
   const i128 nearest = dist_lo < dist_hi ? lo : hi;
   const i128 toward_zero = abs128(lo) < abs128(hi) ? lo : hi;

@@ -1,5 +1,5 @@
-// Big models: the placement search stops at its time limit and plan_design still returns a legal design
-// (the timings themselves are in bench/compile_scale.cpp). Models are hand-built quantised MLPs
+// Big models: the placement search stops at its time limit, soon after it, and plan_design still returns
+// a legal design (the timings themselves are in bench/compile_scale.cpp). Models are hand-built quantised MLPs
 // (tests/mapping/mapping_fixtures.h); legality is re-checked here with check_design, independently of
 // plan_design's own check.
 #include <gtest/gtest.h>
@@ -34,6 +34,20 @@ TEST(PlacementTimeLimit, ExpiredAtOnceStillGivesALegalDesign) {
   EXPECT_FALSE(d.placement.optimal);
   EXPECT_LE(d.placement.lower_bound, d.placement.cost);
   expect_legal_and_complete(d, 60);
+}
+
+// The limit bounds the whole placement, the incumbent's local improvement included (on 300 layers that
+// alone took seconds once); a node or an improvement step costs milliseconds at most, hence the margin.
+TEST(PlacementTimeLimit, BoundsTheWholePlacementOfA300LayerModel) {
+  const Model m = deep_mlp(300);
+  PlanOptions o;
+  o.placement.time_limit_s = 0.05;
+  o.placement.node_limit = int64_t{1} << 40;
+  PlanTimings t;
+  const Design d = plan_design(m, testing::config_with({}), testing::ve2802(), o, &t);
+  EXPECT_EQ(d.placement.stopped_by, "time_limit");
+  EXPECT_LT(t.placement, 0.05 + 0.75);
+  expect_legal_and_complete(d, 300);
 }
 
 TEST(PlacementTimeLimit, NodeLimitStopsDeterministically) {

@@ -3,8 +3,9 @@
 # message that names the element at fault, and nothing half-written (neither the output directory nor a
 # temporary directory beside it). Entries covered elsewhere are not repeated here: the library-level
 # messages (tests/frontend/import_errors_test.cpp, tests/numerics/config_test.cpp, tests/mapping/
-# test_partition.cpp), `inspect` on bad models (cli_inspect.sh), an existing output directory without
-# --force and malformed .npy inputs (cli_numerics.sh).
+# test_partition.cpp), `inspect` on bad models (cli_inspect.sh) and malformed .npy inputs
+# (cli_numerics.sh). An existing output directory without --force is checked here too (and with --force
+# in cli_numerics.sh): exit 2, the directory untouched, no temporary directory left beside it.
 # Weights that overflow the chosen type are not an error: exit 0 and a warning with the count, which is
 # checked against a count made with numpy from the model file.
 # Env (set by CTest): AIE4ML, AIE4ML_TEST_DATA, AIE4ML_PYTHON.
@@ -90,6 +91,20 @@ output=/proc/aie4ml_out
 refused output_unwritable "output directory '/proc/aie4ml_out'" -- "$rel/mlp_det.onnx" -c "$work/p8.json"
 output=
 if ls -A /proc | grep -q aie4ml_out; then echo "FAIL output_unwritable: left something in /proc"; failed=$((failed + 1)); fi
+
+# ---- an output directory that exists, without --force: refused, left exactly as it was ----
+mkdir -p "$work/keep/existing"
+echo mine >"$work/keep/existing/marker"
+"$cli" compile "$rel/mlp_det.onnx" -c "$work/p8.json" -o "$work/keep/existing" >"$work/log" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ] && grep -qF "'$work/keep/existing' already exists" "$work/log" && grep -qF -- "--force" "$work/log" \
+   && [ "$(ls -A "$work/keep/existing")" = marker ] && [ "$(cat "$work/keep/existing/marker")" = mine ] \
+   && [ "$(ls -A "$work/keep")" = existing ]; then
+  passed=$((passed + 1)); echo "ok   existing_output: $(head -1 "$work/log")"
+else
+  failed=$((failed + 1)); echo "FAIL existing_output: exit $rc; now holds: $(ls -A "$work/keep" "$work/keep/existing" | tr '\n' ' ')"
+  sed 's/^/    | /' "$work/log"
+fi
 
 # ---- weights that overflow the chosen type: a warning with the count, a complete project ----
 "$cli" compile "$rel/overflow_weights.onnx" -c <(echo '{"Model": {"Precision": "ap_fixed<8,1>"}}') \

@@ -1,0 +1,151 @@
+// aie4ml kernel library: a convolution layer kernel for AIE-ML (Conv1D / Conv2D, any stride, dilation
+// and zero padding, group 1), as ordinary AIE API C++ for AMD's aiecompiler; on the host it compiles
+// against aie4ml's emu/.
+//
+// The convolution is an im2col GEMM done inside the tile: rows = output positions x batch, K = kernel
+// window x input channels. The kernel first gathers the window of every output row into a local A
+// buffer in the dense kernel's tiled input layout (zeros for padding and for the rows / columns that
+// only pad the GEMM to the mmul shape), then runs the dense kernel's 2 x 2 mmul schedule
+// (dense.h, detail::dense_body) over it. So the weights, bias, output layout, shift-round-saturate and
+// ReLU are exactly the dense kernel's, and kernels/README.md ("Conv") documents the rest:
+//   input  (in):  the batch in channels-last order, x[b][ih][iw][ci], plain row-major, no padding
+//   output (out): the dense output layout with rows r = b * OH * OW + oh * OW + ow and N output channels
+//   weights:      the GEMM matrix Wg[k][n] = W[n][ci][kh][kw], k = (kh * KW + kw) * CI + ci, packed as
+//                 the dense kernel's weights (src/passes/pack_weights.h, weight_pack_map)
+// A 1-D convolution is the 2-D one with IH = KH = OH = 1. A cascade splits the window (GEMM columns)
+// over conv_first / conv_middle / conv_last, chains split the output channels, as for dense.
+// The gather is scalar (one element per cycle on the AIE); src/sim/kernel_cost.h counts it so.
+#pragma once
+
+#include "dense.h"
+
+namespace aie4ml {
+namespace kernels {
+
+// Geometry of one convolution (per sample). Pad{H,W} are the leading pads; trailing pads are implied by
+// the output size OH x OW (taps outside the input read zero).
+template <unsigned CI, unsigned IH, unsigned IW, unsigned KH, unsigned KW, unsigned SH, unsigned SW, unsigned DH,
+          unsigned DW, unsigned PH, unsigned PW, unsigned OH, unsigned OW>
+struct conv_geometry {
+  static constexpr unsigned channels_in = CI, in_h = IH, in_w = IW, kernel_h = KH, kernel_w = KW;
+  static constexpr unsigned stride_h = SH, stride_w = SW, dilation_h = DH, dilation_w = DW;
+  static constexpr unsigned pad_h = PH, pad_w = PW, out_h = OH, out_w = OW;
+  static constexpr unsigned positions = OH * OW;
+  static constexpr unsigned window = KH * KW * CI;
+  static constexpr unsigned input_elems = IH * IW * CI;  // per sample
+  static_assert(CI > 0 && IH > 0 && IW > 0 && KH > 0 && KW > 0 && SH > 0 && SW > 0 && DH > 0 && DW > 0 && OH > 0 &&
+                    OW > 0,
+                "conv_geometry: every size must be positive");
+};
+
+constexpr unsigned conv_round_up(unsigned v, unsigned m) { return (v + m - 1) / m * m; }
+
+// One convolution kernel: Geometry (conv_geometry), Batch samples, N output channels of this kernel
+// (a multiple of 2 * TN; chains split the output channels), the rest as dense_config. A cascade splits
+// the window: this kernel covers GEMM columns [K0, K0 + KSlice) (KSlice a multiple of TK; 0: the whole
+// window in one kernel).
+template <typename TA, typename TB, typename TC, typename AccTag, unsigned TM, unsigned TK, unsigned TN, class Geometry,
+          unsigned Batch, unsigned N, int Shift = 0, bool Relu = false,
+          aie::rounding_mode Rounding = aie::rounding_mode::floor,
+          aie::saturation_mode Saturation = aie::saturation_mode::none, unsigned K0 = 0, unsigned KSlice = 0>
+struct conv_config {
+  using geometry = Geometry;
+  using a_type = TA;
+  using b_type = TB;
+  using c_type = TC;
+  using acc_tag = AccTag;
+  static constexpr unsigned batch = Batch;
+  static constexpr unsigned rows = Batch * Geometry::positions;   // GEMM rows
+  static constexpr unsigned m = conv_round_up(rows, 2 * TM);      // padded rows
+  static constexpr unsigned k0 = K0;                              // first GEMM column of this kernel
+  static constexpr unsigned k = KSlice ? KSlice : conv_round_up(Geometry::window, TK);
+  using dense = dense_config<TA, TB, TC, AccTag, TM, TK, TN, m, k, N, Shift, Relu, Rounding, Saturation>;
+  using bias_type = typename dense::bias_type;
+  static constexpr unsigned input_elems = Batch * Geometry::input_elems;
+  static constexpr unsigned im2col_elems = dense::input_elems;
+  static constexpr unsigned weight_elems = dense::weight_elems;
+  static constexpr unsigned bias_elems = dense::bias_elems;
+  static constexpr unsigned output_elems = dense::output_elems;
+  static_assert(!dense::float_acc, "conv_config: integer kernels only");
+  static_assert(K0 % TK == 0 && K0 < Geometry::window, "conv_config: K0 must be a multiple of TK inside the window");
+};
+
+namespace detail {
+
+// A[r][k] of the im2col matrix in the dense kernel's row-tile-major input layout (README "Input
+// activations"): tiles of TM rows x TK columns, for each row tile its K / TK tiles in order.
+template <class Cfg>
+void conv_im2col(const typename Cfg::a_type* __restrict in, typename Cfg::a_type* __restrict a) {
+  using G = typename Cfg::geometry;
+  using TA = typename Cfg::a_type;
+  constexpr dense_schedule S = Cfg::dense::schedule;
+  for (unsigned rt = 0; rt < S.m_tiles(); ++rt)
+    for (unsigned kt = 0; kt < S.k_tiles(); ++kt)
+      for (unsigned rr = 0; rr < S.tile_m; ++rr) {
+        const unsigned r = rt * S.tile_m + rr;
+        const unsigned b = r / G::positions, p = r % G::positions;
+        const int oh = static_cast<int>(p / G::out_w), ow = static_cast<int>(p % G::out_w);
+        const TA* __restrict sample = in + b * G::input_elems;
+        for (unsigned kk = 0; kk < S.tile_k; ++kk) {
+          const unsigned col = Cfg::k0 + kt * S.tile_k + kk;
+          TA v = TA(0);
+          if (r < Cfg::rows && col < G::window) {
+            const unsigned tap = col / G::channels_in, ci = col % G::channels_in;
+            const int ih = oh * int(G::stride_h) + int((tap / G::kernel_w) * G::dilation_h) - int(G::pad_h);
+            const int iw = ow * int(G::stride_w) + int((tap % G::kernel_w) * G::dilation_w) - int(G::pad_w);
+            if (ih >= 0 && ih < int(G::in_h) && iw >= 0 && iw < int(G::in_w))
+              v = sample[(unsigned(ih) * G::in_w + unsigned(iw)) * G::channels_in + ci];
+          }
+          *a++ = v;
+        }
+      }
+}
+
+}  // namespace detail
+
+// The kernel entry point. weights: Cfg::weight_elems codes (dense weight layout of the GEMM matrix);
+// bias: Cfg::bias_elems values at the accumulator scale (dense bias layout).
+template <class Cfg>
+void conv_single(adf::input_buffer<typename Cfg::a_type>& __restrict in,
+                 adf::output_buffer<typename Cfg::c_type>& __restrict out,
+                 const typename Cfg::b_type (&weights)[Cfg::weight_elems],
+                 const typename Cfg::bias_type (&bias)[Cfg::bias_elems]) {
+  alignas(32) static typename Cfg::a_type im2col[Cfg::im2col_elems];  // tile-local working buffer
+  detail::conv_im2col<Cfg>(in.data(), im2col);
+  detail::dense_body<typename Cfg::dense, cascade_pos::single>(im2col, weights, bias, out.data(), nullptr, nullptr);
+}
+
+// Cascade variants (window split over cas_length kernels, as dense_first/middle/last): every kernel
+// gathers only its own GEMM columns.
+template <class Cfg>
+void conv_first(adf::input_buffer<typename Cfg::a_type>& __restrict in,
+                output_cascade<typename Cfg::acc_tag>* __restrict cas_out,
+                const typename Cfg::b_type (&weights)[Cfg::weight_elems]) {
+  alignas(32) static typename Cfg::a_type im2col[Cfg::im2col_elems];
+  detail::conv_im2col<Cfg>(in.data(), im2col);
+  detail::dense_body<typename Cfg::dense, cascade_pos::first>(im2col, weights, nullptr, nullptr, nullptr, cas_out);
+}
+
+template <class Cfg>
+void conv_middle(adf::input_buffer<typename Cfg::a_type>& __restrict in,
+                 input_cascade<typename Cfg::acc_tag>* __restrict cas_in,
+                 output_cascade<typename Cfg::acc_tag>* __restrict cas_out,
+                 const typename Cfg::b_type (&weights)[Cfg::weight_elems]) {
+  alignas(32) static typename Cfg::a_type im2col[Cfg::im2col_elems];
+  detail::conv_im2col<Cfg>(in.data(), im2col);
+  detail::dense_body<typename Cfg::dense, cascade_pos::middle>(im2col, weights, nullptr, nullptr, cas_in, cas_out);
+}
+
+template <class Cfg>
+void conv_last(adf::input_buffer<typename Cfg::a_type>& __restrict in,
+               input_cascade<typename Cfg::acc_tag>* __restrict cas_in,
+               adf::output_buffer<typename Cfg::c_type>& __restrict out,
+               const typename Cfg::b_type (&weights)[Cfg::weight_elems],
+               const typename Cfg::bias_type (&bias)[Cfg::bias_elems]) {
+  alignas(32) static typename Cfg::a_type im2col[Cfg::im2col_elems];
+  detail::conv_im2col<Cfg>(in.data(), im2col);
+  detail::dense_body<typename Cfg::dense, cascade_pos::last>(im2col, weights, bias, out.data(), cas_in, nullptr);
+}
+
+}  // namespace kernels
+}  // namespace aie4ml

@@ -1,0 +1,143 @@
+// The output activation epilogue of the last Dense layer (see output_activation.h).
+#include "codegen/output_activation.h"
+
+#include <fmt/format.h>
+
+#include "codegen/kernel_spec.h"
+#include "sim/reference_ops.h"
+#include "support/error.h"
+
+namespace aie4ml::codegen {
+
+SoftmaxKernelTable softmax_kernel_table(const FixedType& in) {
+  const SoftmaxTable ref = softmax_table(in);
+  SoftmaxKernelTable t;
+  t.index_shift = in.frac - ref.index.frac;
+  // Index code c = -t for t = 0..2048 (the index type is 12-bit signed, so -2048 is its minimum).
+  auto entry = [&](int64_t tt) { return ref.exp_entries[static_cast<size_t>(-tt - ref.index.min_code())]; };
+  if (entry(0) != (int64_t{1} << SoftmaxTable::kExpFrac))
+    throw std::logic_error("softmax table: the entry of index 0 is not 2^16");
+  int64_t last = 0;
+  for (int64_t tt = 1; tt <= -ref.index.min_code(); ++tt) {
+    const int64_t e = entry(tt);
+    if (e >= (int64_t{1} << 16)) throw std::logic_error("softmax table: an entry below index 0 does not fit 16 bits");
+    if (e != 0) last = tt;
+  }
+  t.entries.assign(static_cast<size_t>(last + 1), 0);
+  for (int64_t tt = 1; tt <= last; ++tt) t.entries[static_cast<size_t>(tt)] = entry(tt);
+  return t;
+}
+
+ActivationKernelTable activation_kernel_table(const std::string& kind, const FixedType& in, const FixedType& out) {
+  const ActivationTable ref = kind == "sigmoid" ? sigmoid_table(in, out) : tanh_table(in, out);
+  ActivationKernelTable t;
+  t.index_shift = in.frac - ref.index.frac;
+  const int64_t lo = requantize(in.min_code(), in.frac, ref.index), hi = requantize(in.max_code(), in.frac, ref.index);
+  t.index_lo = static_cast<int>(lo);
+  for (int64_t c = lo; c <= hi; ++c) t.entries.push_back(ref.entries[static_cast<size_t>(c - ref.index.min_code())]);
+  return t;
+}
+
+bool is_output_activation(const std::string& a) { return a == "softmax" || a == "sigmoid" || a == "tanh"; }
+
+std::string dense_output_tensor(const LayerDesign& l, const Model& m) {
+  if (!is_output_activation(l.activation)) return l.output_tensor;
+  const Op* dense = m.find_op(l.name);
+  if (!dense || dense->outputs.empty())
+    throw InputError(fmt::format("layer '{}': no Dense op of that name in the model", l.name));
+  return dense->outputs[0];
+}
+
+namespace {
+
+std::string overflow_name(OverflowMode o) {
+  switch (o) {
+    case OverflowMode::Wrap: return "wrap";
+    case OverflowMode::Sat: return "saturate";
+    case OverflowMode::SatSym: return "symmetric";
+    case OverflowMode::SatZero: return "zero";
+  }
+  return "saturate";
+}
+
+OpKind kind_of(const std::string& activation) {
+  return activation == "softmax" ? OpKind::Softmax : activation == "sigmoid" ? OpKind::Sigmoid : OpKind::Tanh;
+}
+
+std::string table_text(const std::vector<int64_t>& v) {
+  std::string t;
+  for (size_t i = 0; i < v.size(); ++i) t += (i % 16 == 0 ? "\n    " : " ") + std::to_string(v[i]) + ",";
+  return t;
+}
+
+}  // namespace
+
+OutputActivationSpec output_activation_spec(const LayerDesign& l, const Model& m) {
+  OutputActivationSpec s;
+  s.kind = l.activation;
+  s.dense_tensor = dense_output_tensor(l, m);
+  for (const Op* c : m.consumers(s.dense_tensor))
+    if (c->kind == kind_of(s.kind) && c->outputs.size() == 1 && c->outputs[0] == l.output_tensor) s.op = c->name;
+  auto fail = [&](const std::string& why) {
+    return InputError(fmt::format("layer '{}': its {} epilogue {}", l.name, s.kind, why));
+  };
+  if (s.op.empty()) throw fail(fmt::format("has no op from '{}' to '{}'", s.dense_tensor, l.output_tensor));
+  const auto& xt = m.tensor(s.dense_tensor).type;
+  const auto& yt = m.tensor(l.output_tensor).type;
+  if (!xt.is_fixed() || !yt.is_fixed()) throw fail("needs fixed-point types");
+  s.in = xt.fixed;
+  s.out = yt.fixed;
+  s.x_type = container_type(xt, l.output_bytes, fmt::format("layer '{}': output before the {}", l.name, s.kind));
+  s.y_type = container_type(yt, l.output_bytes, fmt::format("layer '{}': {} output", l.name, s.kind));
+  s.features = static_cast<int>(l.out_features);
+  if (l.cas_num != 1) throw fail(fmt::format("needs the whole row on one kernel (cas_num 1, not {})", l.cas_num));
+  if (s.kind != "softmax") {
+    const auto t = activation_kernel_table(s.kind, s.in, s.out);
+    s.index_shift = t.index_shift;
+    s.index_lo = t.index_lo;
+    s.table = t.entries;
+    return s;
+  }
+  if (s.features > 128) throw fail(fmt::format("takes at most 128 features, not {}", s.features));
+  if (s.out.frac < 0 || s.out.frac > 16) throw fail(fmt::format("needs 0..16 fractional output bits ({})", s.out.str()));
+  const auto r = aie_rounding_mode(s.out.rounding);
+  if (!r) throw fail(fmt::format("has no rounding mode for {}", to_string(s.out.rounding)));
+  s.rounding = std::string(*r);
+  s.overflow = overflow_name(s.out.overflow);
+  const auto t = softmax_kernel_table(s.in);
+  s.index_shift = t.index_shift;
+  s.table = t.entries;
+  if (s.index_shift < 0 || s.index_shift > 24) throw fail(fmt::format("index shift {} out of range", s.index_shift));
+  return s;
+}
+
+std::string output_activation_definitions(const OutputActivationSpec& s, const std::string& prefix, const std::string& ns) {
+  if (s.kind == "softmax")
+    return fmt::format(
+        "\n// Softmax '{}' on this layer's output ({} -> {}; docs/numerics.md \"Softmax\"): exp table by index\n"
+        "// t = -round(d / 2^{}), entries round(exp(-t 2^-{}) 2^16) from the reference interpreter's table.\n"
+        "namespace {{\nusing {}_act_cfg = aie4ml::kernels::softmax_config<{}, {}, {}::tile_m, {}::tile_n, {}::batch_padded,\n"
+        "    {}::n_slice, {}, {}, {}, {}, {}, {}, aie::rounding_mode::{}, aie4ml::kernels::softmax_overflow::{}>;\n"
+        "alignas(32) const uint16 {}_act_table[{}] = {{{}\n}};\n}}  // namespace\n",
+        s.op, s.in.str(), s.out.str(), s.index_shift, s.in.frac - s.index_shift, prefix, s.x_type, s.y_type, ns, ns, ns, ns,
+        s.features, s.index_shift, s.table.size(), s.out.frac, s.out.width, s.out.is_signed ? "true" : "false", s.rounding,
+        s.overflow, prefix, s.table.size(), table_text(s.table));
+  return fmt::format(
+      "\n// {} '{}' on this layer's output ({} -> {}; docs/numerics.md \"Sigmoid and Tanh tables\"): output codes\n"
+      "// by index code c = round(x / 2^{}) from {}, from the reference interpreter's table.\n"
+      "namespace {{\nusing {}_act_cfg = aie4ml::kernels::activation_table_config<{}, {}, {}::tile_m, {}::tile_n,\n"
+      "    {}::batch_padded, {}::n_slice, {}, {}, {}, {}>;\n"
+      "alignas(32) const {} {}_act_table[{}] = {{{}\n}};\n}}  // namespace\n",
+      s.kind, s.op, s.in.str(), s.out.str(), s.index_shift, s.index_lo, prefix, s.x_type, s.y_type, ns, ns, ns, ns,
+      s.features, s.index_shift, s.index_lo, s.table.size(), s.y_type, prefix, s.table.size(), table_text(s.table));
+}
+
+std::string output_activation_function(const OutputActivationSpec& s, const std::string& suffix) {
+  return fmt::format("{}_{}", s.kind == "softmax" ? "dense_softmax" : "dense_table", suffix);
+}
+
+std::string output_activation_header(const OutputActivationSpec& s) {
+  return s.kind == "softmax" ? "softmax.h" : "activation_table.h";
+}
+
+}  // namespace aie4ml::codegen

@@ -1,0 +1,69 @@
+// The output activation of a network's last Dense layer in the generated project: a final Softmax
+// (kernels/softmax.h) or Sigmoid / Tanh (kernels/activation_table.h) run as the epilogue of the layer's
+// output kernel.
+// Reads: a LayerDesign whose activation is "softmax", "sigmoid" or "tanh" (passes/fuse_output_activation.h
+//   put it there: its output_tensor is the activation's output, the Dense op of the same name writes the
+//   activation's input) and the quantised Model (the two types).
+// Writes: the kernel parameters and the table, taken from the reference interpreter's own tables
+//   (sim/reference_ops.h softmax_table, sigmoid_table, tanh_table), so kernel and reference share every
+//   entry; and the text the layer's kernel source needs.
+// Checks: what the kernels support (equal 8/16-bit containers, cas_num 1; Softmax: at most 128 features,
+//   output frac 0..16); anything else is an InputError naming the layer.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "design/design.h"
+#include "ir/fixed_point.h"
+#include "ir/model.h"
+
+namespace aie4ml::codegen {
+
+// The exp table of kernels/softmax.h for an input type: entries[t] = E(-t) of the reference's table for
+// t >= 1 (entries[0] = 0: the kernel uses 2^16 there), cut after the last non-zero entry.
+struct SoftmaxKernelTable {
+  int index_shift = 0;            // in.frac - index.frac
+  std::vector<int64_t> entries;   // uint16 values
+};
+SoftmaxKernelTable softmax_kernel_table(const FixedType& in);
+
+// The table of kernels/activation_table.h: output codes for the index codes [index_lo, index_lo + size)
+// that inputs of type `in` reach.
+struct ActivationKernelTable {
+  int index_shift = 0;
+  int index_lo = 0;
+  std::vector<int64_t> entries;   // output codes
+};
+ActivationKernelTable activation_kernel_table(const std::string& kind, const FixedType& in, const FixedType& out);
+
+struct OutputActivationSpec {
+  std::string kind;               // "softmax" | "sigmoid" | "tanh"
+  std::string op;                 // the model's activation op
+  std::string dense_tensor;       // the Dense's own output (the activation's input)
+  FixedType in, out;
+  std::string x_type, y_type;     // containers: Dense output, activation output
+  int features = 0;
+  int index_shift = 0;
+  // Softmax
+  std::string rounding;           // aie::rounding_mode enumerator
+  std::string overflow;           // aie4ml::kernels::softmax_overflow enumerator
+  // Softmax: uint16 exp entries by t; Sigmoid/Tanh: output codes from index_lo
+  std::vector<int64_t> table;
+  int index_lo = 0;
+};
+
+bool is_output_activation(const std::string& activation);  // softmax, sigmoid, tanh
+
+// The Dense's own output tensor of a layer (the activation's input when one is fused).
+std::string dense_output_tensor(const LayerDesign& l, const Model& m);
+
+OutputActivationSpec output_activation_spec(const LayerDesign& l, const Model& m);
+
+// Text for the layer's kernel source: the config alias `<prefix>_act_cfg` and the table
+// `<prefix>_act_table`; and the kernel library function of a variant ("single" / "last").
+std::string output_activation_definitions(const OutputActivationSpec& s, const std::string& prefix, const std::string& params_ns);
+std::string output_activation_function(const OutputActivationSpec& s, const std::string& variant_suffix);
+std::string output_activation_header(const OutputActivationSpec& s);  // "softmax.h" | "activation_table.h"
+
+}  // namespace aie4ml::codegen

@@ -1,0 +1,77 @@
+// Pass fuse_output_activation (see fuse_output_activation.h).
+#include "passes/fuse_output_activation.h"
+
+#include <algorithm>
+#include <optional>
+
+#include <fmt/format.h>
+
+namespace aie4ml {
+
+namespace {
+
+// Byte size of the 8/16-bit container a fixed-point type travels in, or 0.
+int container_bytes(const NumericType& t) {
+  if (!t.is_fixed()) return 0;
+  return t.fixed.width <= 8 ? 1 : (t.fixed.width <= 16 ? 2 : 0);
+}
+
+std::optional<std::string> activation_name(OpKind k) {
+  switch (k) {
+    case OpKind::Softmax: return "softmax";
+    case OpKind::Sigmoid: return "sigmoid";
+    case OpKind::Tanh: return "tanh";
+    default: return std::nullopt;
+  }
+}
+
+// Why `op` cannot be the epilogue of `layer` (nullopt: it can).
+std::optional<std::string> refusal(const Op& op, const LayerDesign& layer, const Model& m) {
+  const std::string& x = op.inputs.at(0);
+  if (layer.activation != "linear") return fmt::format("layer '{}' has activation {}", layer.name, layer.activation);
+  if (m.consumers(x).size() != 1 || std::count(m.outputs.begin(), m.outputs.end(), x))
+    return fmt::format("'{}' is read by more than '{}'", x, op.name);
+  if (layer.cas_num != 1) return fmt::format("layer '{}' has {} chains; the row must be on one kernel", layer.name, layer.cas_num);
+  const Tensor& xt = m.tensor(x);
+  const Tensor& yt = m.tensor(op.outputs.at(0));
+  const int bx = container_bytes(xt.type), by = container_bytes(yt.type);
+  if (bx == 0 || by == 0 || bx != layer.output_bytes || by != bx)
+    return fmt::format("types {} -> {} are not fixed point in one 8/16-bit container", xt.type.str(), yt.type.str());
+  if (op.kind != OpKind::Softmax) return std::nullopt;
+  const int64_t axis = op.get_int("axis", -1);
+  if (xt.shape.size() != 2 || (axis != -1 && axis != 1)) return "only the last axis of a [batch, features] tensor is supported";
+  if (layer.out_features > 128) return fmt::format("{} features (at most 128)", layer.out_features);
+  if (yt.type.fixed.frac < 0 || yt.type.fixed.frac > 16) return fmt::format("output {} needs 0..16 fractional bits", yt.type.str());
+  return std::nullopt;
+}
+
+}  // namespace
+
+void fuse_output_activation(PartitionResult& parts, const Model& m, const Config& config,
+                            std::map<std::string, std::string>* why_not) {
+  std::vector<HostOp> kept;
+  for (auto& h : parts.host_ops) {
+    const Op* op = m.find_op(h.name);
+    const auto activation = op ? activation_name(op->kind) : std::nullopt;
+    const bool candidate = h.stage == "after" && activation && op->inputs.size() == 1 && op->outputs.size() == 1;
+    auto layer = candidate ? std::find_if(parts.layers.begin(), parts.layers.end(),
+                                          [&](const LayerDesign& l) { return l.output_tensor == op->inputs[0]; })
+                           : parts.layers.end();
+    std::optional<std::string> why;
+    if (!candidate) why = "";  // not an output activation: nothing to say
+    else if (layer == parts.layers.end()) why = "its input is not a mapped layer's output";
+    else if (const LayerConfig* c = config.layer(h.name); c && c->target == "host") why = "the config asks for the host";
+    else why = refusal(*op, *layer, m);
+    if (why) {
+      if (why_not && !why->empty()) (*why_not)[h.name] = *why;
+      kept.push_back(h);
+      continue;
+    }
+    layer->activation = *activation;
+    layer->output_tensor = op->outputs[0];
+    layer->output_type = m.tensor(layer->output_tensor).type.str();
+  }
+  parts.host_ops = std::move(kept);
+}
+
+}  // namespace aie4ml

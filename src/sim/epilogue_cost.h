@@ -1,0 +1,24 @@
+// Cycles of the output-activation epilogues (kernels/softmax.h, kernels/activation_table.h) that a
+// layer's output kernel runs after its matrix product, for the performance model.
+// Reads: a LayerDesign (activation, batch_padded, n_slice, out_features). Writes: nothing.
+// The epilogues are scalar loops; the per-element figures below are estimates from their operation
+// counts (loads, compares, a table load, a 64-bit multiply and the remainder correction per Softmax
+// element; one software 64-bit division per Softmax row), not calibrated against hardware.
+#pragma once
+#include <cstdint>
+
+#include "design/design.h"
+
+namespace aie4ml::perf {
+
+struct EpilogueCycleParams {
+  double softmax_element = 24;   // max pass, index + table + sum, quotient + correction + rounding + store
+  double softmax_row = 120;      // the reciprocal: one software 64-bit division, loop overheads
+  double table_element = 6;      // index rounding, table load, store
+  double padding_element = 1;    // zero store per padding column
+};
+
+// Epilogue cycles per invocation of an output-writing kernel of `l` (0 for linear / relu layers).
+int64_t epilogue_cycles(const LayerDesign& l, const EpilogueCycleParams& p = {});
+
+}  // namespace aie4ml::perf

@@ -1,0 +1,53 @@
+#!/usr/bin/python3
+"""Float MLPs whose outputs end in Softmax, Sigmoid and Tanh, for the output-activation epilogues on the
+array (tests/scripts/verify_output_activations.sh; kernels/softmax.h, kernels/activation_table.h).
+
+Writes DIR/output_activation/heads.onnx: x[N,12] -> Gemm+Relu (24) -> three heads on the hidden layer:
+  Gemm (6) -> Softmax  (output "probs"),  Gemm (3) -> Sigmoid ("flags"),  Gemm (4) -> Tanh ("angles").
+Weights are scaled so the heads' logits span several units (the tables' interesting range).
+Deterministic: fixed seed. Usage: make_output_activation_models.py --out DIR
+"""
+import argparse
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+
+def gemm(nodes, inits, name, x, k, n, rng, scale):
+    w = (rng.standard_normal((k, n)) * scale / np.sqrt(k)).astype(np.float32)
+    b = (rng.standard_normal(n) * 0.3).astype(np.float32)
+    inits += [numpy_helper.from_array(w, name + "_W"), numpy_helper.from_array(b, name + "_b")]
+    nodes.append(helper.make_node("Gemm", [x, name + "_W", name + "_b"], [name + "_out"], name=name))
+    return name + "_out"
+
+
+def heads_model():
+    rng = np.random.default_rng(1234)
+    nodes, inits = [], []
+    h = gemm(nodes, inits, "hidden", "x", 12, 24, rng, 1.5)
+    nodes.append(helper.make_node("Relu", [h], ["h"], name="hidden_relu"))
+    outputs = []
+    for name, n, op, out in (("cls", 6, "Softmax", "probs"), ("flag", 3, "Sigmoid", "flags"), ("angle", 4, "Tanh", "angles")):
+        logits = gemm(nodes, inits, name, "h", 24, n, rng, 2.5)
+        attrs = {"axis": -1} if op == "Softmax" else {}
+        nodes.append(helper.make_node(op, [logits], [out], name=name + "_" + op.lower(), **attrs))
+        outputs.append(helper.make_tensor_value_info(out, TensorProto.FLOAT, ["N", n]))
+    graph = helper.make_graph(nodes, "heads", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 12])],
+                              outputs, inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="aie4ml-tests")
+    onnx.checker.check_model(model)
+    return model
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    out = os.path.join(ap.parse_args().out, "output_activation")
+    os.makedirs(out, exist_ok=True)
+    onnx.save(heads_model(), os.path.join(out, "heads.onnx"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Output activations on the array (kernels/softmax.h, kernels/activation_table.h): a float MLP with three
+# heads ending in Softmax, Sigmoid and Tanh (tests/models/make_output_activation_models.py), quantised to
+# 16 bits (ap_fixed<16,6>: frac 10 > 7, so the tables are indexed at 2^-7 through a rounding shift),
+# with the heads on single kernels and on cascades (the single and last variants of the epilogues),
+# compiles with all three ops as epilogues of their heads' last Dense (design.json: no host_ops,
+# activations softmax / sigmoid / tanh) and `aie4ml verify` proves the project bit-exact on 500 random
+# samples, the three activation outputs included.
+# Env (set by CTest): AIE4ML, AIE4ML_TEST_DATA, AIE4ML_PYTHON. Exit 77 = skipped.
+set -euo pipefail
+PY=${AIE4ML_PYTHON:-/usr/bin/python3}
+model=${AIE4ML_TEST_DATA:?}/output_activation/heads.onnx
+[ -f "$model" ] || { echo "SKIP: $model not generated"; exit 77; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+# Batch 5 (padded to 8 rows); the Softmax and Sigmoid heads on two-kernel cascades (dense_*_last
+# variants), the Tanh head on one kernel (dense_table_single).
+cat > "$work/config.json" <<'JSON'
+{"Model": {"Precision": "ap_fixed<16,6,AP_RND_CONV,AP_SAT>", "BatchSize": 5},
+ "LayerName": {"cls": {"CascadeLength": 2}, "flag": {"CascadeLength": 2}, "angle": {"CascadeLength": 1}}}
+JSON
+"$AIE4ML" compile "$model" -c "$work/config.json" -o "$work/prj" > "$work/compile.log" 2>&1 || { cat "$work/compile.log"; fail "compile"; }
+"$PY" - "$work/prj/design.json" <<'PY' || fail "the output activations should run on the array"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["host_ops"] == [], d["host_ops"]
+acts = {l["name"]: (l["activation"], l["output_tensor"]) for l in d["layers"]}
+assert acts["cls"] == ("softmax", "probs") and acts["flag"] == ("sigmoid", "flags") and acts["angle"] == ("tanh", "angles"), acts
+assert sorted(p["tensor"] for p in d["plio"] if p["direction"] == "out") == ["angles", "flags", "probs"]
+grid = {l["name"]: l["cas_length"] for l in d["layers"]}
+assert grid["cls"] == 2 and grid["flag"] == 2 and grid["angle"] == 1, grid
+PY
+"$AIE4ML" verify "$work/prj" --samples 500 > "$work/verify.log" 2>&1 || { cat "$work/verify.log"; fail "verify"; }
+grep -q "^bit-exact: 500/500 samples$" "$work/verify.log" || { cat "$work/verify.log"; fail "not 500/500"; }
+# The check can fail: the Tanh table with every lowest bit flipped in the generated source is caught.
+"$PY" - "$work/prj/aie/src/angle.cc" <<'PY'
+import re, sys
+src = open(sys.argv[1]).read()
+head, rest = src.split("angle_act_table[", 1)
+size, body = rest.split("{", 1)
+values, tail = body.split("}", 1)
+values = ",".join(str(int(v) ^ 1) if v.strip() else v for v in values.split(","))  # flip the lowest bit
+open(sys.argv[1], "w").write(head + "angle_act_table[" + size + "{" + values + "}" + tail)
+PY
+set +e
+"$AIE4ML" verify "$work/prj" --samples 100 > "$work/mutant.log" 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 1 ] && grep -q "first mismatch: layer angle" "$work/mutant.log" || { cat "$work/mutant.log"; fail "a corrupted Tanh table was not caught (exit $rc)"; }
+echo "PASS (Softmax, Sigmoid, Tanh heads in 16 bits on the array: bit-exact 500/500; corrupted table caught)"
