@@ -1,5 +1,5 @@
 // What each fuzz target feeds its bytes to, shared by the libFuzzer programs (fuzz/fuzz_*.cpp) and the
-// replay of the crash regressions (tests/reliability/fuzz_regressions_test.cpp), so a regression runs
+// replay of the crash regressions (tests/reliability/fuzz_replay_test.cpp), so a regression runs
 // exactly the code the fuzzer ran, through the normal libraries.
 //
 // Contract under test: whatever the bytes, the call either accepts them or throws InputError (the CLI's
