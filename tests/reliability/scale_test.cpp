@@ -46,10 +46,10 @@ constexpr double kPlacementMargin = 6.0;
 #if __has_feature(address_sanitizer)
 constexpr double kPlacementMargin = 6.0;
 #else
-constexpr double kPlacementMargin = 0.75;
+constexpr double kPlacementMargin = 2.0;
 #endif
 #else
-constexpr double kPlacementMargin = 0.75;
+constexpr double kPlacementMargin = 2.0;
 #endif
 
 TEST(PlacementTimeLimit, BoundsTheWholePlacementOfA300LayerModel) {
