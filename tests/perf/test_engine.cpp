@@ -100,7 +100,9 @@ TEST(Engine, BufferWaitsForAllWritersAndReaders) {
 }
 
 TEST(Engine, CascadePartnersMeetAtTheLaterArrival) {
-  for (auto [producer_first, consumer_first] : {std::pair{50.0, 0.0}, std::pair{0.0, 100.0}}) {
+  for (auto starts : {std::pair{50.0, 0.0}, std::pair{0.0, 100.0}}) {
+    // Plain variables, not a structured binding: clang before 16 cannot capture those in a lambda.
+    const double producer_first = starts.first, consumer_first = starts.second;
     Engine e;
     CascadeLink& l = e.add_link("p->c", 5);
     auto& p = e.add_process("p", Process::Kind::Kernel, [&, producer_first](int64_t b) {
