@@ -9,13 +9,7 @@
 
 namespace aie4ml {
 
-namespace {
-
-constexpr int kCell = 26, kGap = 2, kLeft = 48, kTop = 44;
-constexpr std::array<const char*, 12> kPalette{"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
-                                               "#b07aa1", "#ff9da7", "#9c755f", "#86bcb6", "#d37295", "#a0cbe8"};
-
-std::string escape(const std::string& s) {
+std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
@@ -28,6 +22,13 @@ std::string escape(const std::string& s) {
   }
   return out;
 }
+
+namespace {
+
+constexpr int kCell = 26, kGap = 2, kLeft = 48, kTop = 44;
+constexpr std::array<const char*, 12> kPalette{"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
+                                               "#b07aa1", "#ff9da7", "#9c755f", "#86bcb6", "#d37295", "#a0cbe8"};
+
 
 // Pixel geometry: compute rows on top (highest row first), then memory-tile rows, then the shim row.
 struct Layout {
@@ -51,8 +52,8 @@ void tiles(std::string& svg, const Design& d, const Layout& g) {
       svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"#999\">",
                          g.x(c), g.compute_y(r), kCell - kGap, kCell - kGap,
                          used ? kPalette[it->second.first % kPalette.size()] : "#f4f4f4");
-      svg += used ? fmt::format("<title>{} ({}) tile ({},{})</title></rect>\n", escape(it->second.second->name),
-                                escape(it->second.second->variant), c, r)
+      svg += used ? fmt::format("<title>{} ({}) tile ({},{})</title></rect>\n", xml_escape(it->second.second->name),
+                                xml_escape(it->second.second->variant), c, r)
                   : fmt::format("<title>tile ({},{}) free</title></rect>\n", c, r);
       if (used)
         svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"9\" text-anchor=\"middle\" fill=\"#fff\">{}</text>\n",
@@ -79,7 +80,7 @@ void direct_links(std::string& svg, const Design& d, const Layout& g) {
     svg += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#8e44ad\" stroke-width=\"2\">"
                        "<title>{} ({})</title></line>\n",
                        g.x(p->tile.col) + kCell / 2, g.compute_y(p->tile.row) + 6, g.x(c->tile.col) + kCell / 2,
-                       g.compute_y(c->tile.row) + 6, escape(b.name), b.mode);
+                       g.compute_y(c->tile.row) + 6, xml_escape(b.name), b.mode);
   }
 }
 
@@ -91,7 +92,7 @@ void memory_tiles(std::string& svg, const Design& d, const Layout& g) {
       auto it = held.find({c, r});
       std::string names;
       if (it != held.end())
-        for (auto& n : it->second) names += (names.empty() ? "" : ", ") + escape(n);
+        for (auto& n : it->second) names += (names.empty() ? "" : ", ") + xml_escape(n);
       svg += fmt::format(
           "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"#78909c\"><title>memory tile ({},{}){}</title></rect>\n",
           g.x(c), g.memory_y(r), kCell - kGap, kCell - kGap, it != held.end() ? "#cfd8dc" : "#eee", c, r,
@@ -132,7 +133,7 @@ void plio(std::string& svg, const Design& d, const Layout& g) {
     const bool in = p.direction == "in";
     svg += fmt::format("<polygon points=\"{},{} {},{} {},{}\" fill=\"{}\"><title>PLIO {} ({}, {} bits @ {} MHz)</title></polygon>\n",
                        x - 5, in ? y + 6 : y, x + 5, in ? y + 6 : y, x, in ? y : y + 6, in ? "#1f5fbf" : "#c0392b",
-                       escape(p.name), p.direction, p.width_bits, p.frequency_mhz);
+                       xml_escape(p.name), p.direction, p.width_bits, p.frequency_mhz);
   }
 }
 
@@ -182,7 +183,7 @@ int legend(std::string& svg, const Design& d, const Layout& g) {
                        kPalette[i % kPalette.size()]);
     svg += fmt::format(
         "<text x=\"{}\" y=\"{}\" font-size=\"11\">{}. {}: {} -> {}, {} x {} kernels ({} tiles) at ({},{})</text>\n",
-        kLeft + 18, y, i + 1, escape(l.name), l.in_features, l.out_features, l.cas_length, l.cas_num, l.tiles(),
+        kLeft + 18, y, i + 1, xml_escape(l.name), l.in_features, l.out_features, l.cas_length, l.cas_num, l.tiles(),
         l.origin.col, l.origin.row);
     y += 16;
   }
@@ -209,7 +210,7 @@ std::string placement_svg(const Design& d) {
   svg += fmt::format("<rect width=\"{}\" height=\"{}\" fill=\"#fff\"/>\n", g.width(), height);
   svg += fmt::format("<text x=\"{}\" y=\"18\" font-size=\"13\" font-weight=\"bold\">{} on {}: {} of {} tiles, "
                      "{} shared buffers, {} PLIO</text>\n",
-                     kLeft, escape(d.model), escape(d.device), d.tiles_used(), d.tiles_total(), d.shared_buffers.size(),
+                     kLeft, xml_escape(d.model), xml_escape(d.device), d.tiles_used(), d.tiles_total(), d.shared_buffers.size(),
                      d.plio.size());
   svg += body;
   svg += "</svg>\n";

@@ -12,4 +12,7 @@ namespace aie4ml {
 
 std::string placement_svg(const Design& design);
 
+// Text made safe inside XML/HTML text and attribute values (& < > ").
+std::string xml_escape(const std::string& s);
+
 }  // namespace aie4ml

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "codegen/layer_profile.h"
+#include "codegen/placement_svg.h"
 #include "support/error.h"
 
 namespace aie4ml::codegen {
@@ -21,19 +22,6 @@ namespace {
 constexpr std::array<const char*, 8> kStageColours{"#4e79a7", "#f28e2b", "#59a14f", "#e15759",
                                                    "#76b7b2", "#edc948", "#b07aa1", "#9c755f"};
 
-std::string esc(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string num(double v) { return fmt::format("{:.4g}", v); }
 
@@ -62,7 +50,7 @@ svg text{font-family:sans-serif}
 // ---- summary and performance -------------------------------------------------------------------
 
 std::string card(const std::string& value, const std::string& what) {
-  return fmt::format("<div class=\"card\"><b>{}</b><span>{}</span></div>\n", esc(value), esc(what));
+  return fmt::format("<div class=\"card\"><b>{}</b><span>{}</span></div>\n", xml_escape(value), xml_escape(what));
 }
 
 std::string summary(const Model& q, const json& r) {
@@ -82,7 +70,7 @@ std::string summary(const Model& q, const json& r) {
   }
   s += "</div>\n";
   if (r.contains("bottleneck") && r["bottleneck"].is_object() && r["bottleneck"].contains("summary"))
-    s += fmt::format("<p>Bottleneck: {}</p>\n", esc(r["bottleneck"]["summary"].get<std::string>()));
+    s += fmt::format("<p>Bottleneck: {}</p>\n", xml_escape(r["bottleneck"]["summary"].get<std::string>()));
   return s;
 }
 
@@ -104,7 +92,7 @@ std::string layer_table(const json& r) {
                            l["tiling"][2].get<int64_t>());
     s += fmt::format("<tr class=\"layer\"><td class=\"name\">{}</td><td>{}</td><td>{} &rarr; {}</td><td>{} &times; {}</td>"
                      "<td>{}</td><td>{}</td><td>{}</td>",
-                     esc(l.value("name", "")), esc(l.value("op", "")), static_cast<int64_t>(number(l, "in_features")),
+                     xml_escape(l.value("name", "")), xml_escape(l.value("op", "")), static_cast<int64_t>(number(l, "in_features")),
                      static_cast<int64_t>(number(l, "out_features")), static_cast<int64_t>(number(l, "cas_length")),
                      static_cast<int64_t>(number(l, "cas_num")), tiling, static_cast<int64_t>(number(l, "tiles")),
                      l.contains("kernel_cycles") ? fmt::format("{}", static_cast<int64_t>(number(l, "kernel_cycles"))) : "-");
@@ -137,14 +125,14 @@ std::string latency_breakdown(const json& r) {
     const char* colour = kStageColours[i++ % kStageColours.size()];
     bar += fmt::format("<rect class=\"stage\" x=\"{:.1f}\" y=\"2\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\">"
                        "<title>{}: {:.0f} cycles</title></rect>\n",
-                       x, w, kHeight, colour, esc(stage), c);
+                       x, w, kHeight, colour, xml_escape(stage), c);
     if (w > 60)
       bar += fmt::format("<text x=\"{:.1f}\" y=\"{}\" font-size=\"11\" fill=\"#fff\">{}</text>\n", x + 4, kHeight / 2 + 6,
-                         esc(stage));
+                         xml_escape(stage));
     x += w;
     rows += fmt::format("<tr class=\"stage\"><td class=\"name\"><span style=\"color:{}\">&#9632;</span> {}</td><td>{:.0f}</td>"
                         "<td>{:.1f}</td><td>{:.1f}%</td></tr>\n",
-                        colour, esc(stage), c, c / clock * 1000, total > 0 ? 100 * c / total : 0.0);
+                        colour, xml_escape(stage), c, c / clock * 1000, total > 0 ? 100 * c / total : 0.0);
   }
   bar += "</svg>\n";
   std::string s = fmt::format("<p>Batch of {} samples at {} MHz: first output word after {:.0f} cycles ({:.1f} ns), last "
@@ -217,10 +205,10 @@ std::string box_plot(const std::string& id, const std::vector<LayerProfile>& lay
     const double t_lo = px(std::log2(r.type.lsb()));
     const double t_hi = px(log2_or(std::max(std::abs(r.type.min_value()), r.type.max_value()), axis.lo));
     s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">{}</text>\n", kLabel - 6, y + 15,
-                     esc(r.name));
+                     xml_escape(r.name));
     s += fmt::format("<rect class=\"type-range\" x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" fill=\"#d9d9d9\">"
                      "<title>{} {}: LSB 2^{} to {}</title></rect>\n",
-                     t_lo, y + 2, std::max(t_hi - t_lo, 1.0), kRow - 4, esc(r.name), esc(r.type.str()), -r.type.frac,
+                     t_lo, y + 2, std::max(t_hi - t_lo, 1.0), kRow - 4, xml_escape(r.name), xml_escape(r.type.str()), -r.type.frac,
                      num(std::max(std::abs(r.type.min_value()), r.type.max_value())));
     const auto& q = r.stats->log2_abs_quartiles;
     if (q.empty()) continue;
@@ -230,7 +218,7 @@ std::string box_plot(const std::string& id, const std::vector<LayerProfile>& lay
     s += fmt::format("<rect class=\"box\" x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" fill=\"#4e79a7\" "
                      "fill-opacity=\"0.8\" stroke=\"#234\"><title>{}: log2|x| min {:.2f}, q1 {:.2f}, median {:.2f}, q3 "
                      "{:.2f}, max {:.2f}</title></rect>\n",
-                     px(q[1]), y + 5, std::max(px(q[3]) - px(q[1]), 1.0), kRow - 10, esc(r.name), q[0], q[1], q[2], q[3],
+                     px(q[1]), y + 5, std::max(px(q[3]) - px(q[1]), 1.0), kRow - 10, xml_escape(r.name), q[0], q[1], q[2], q[3],
                      q[4]);
     s += fmt::format("<line x1=\"{:.1f}\" y1=\"{}\" x2=\"{:.1f}\" y2=\"{}\" stroke=\"#fff\" stroke-width=\"2\"/>\n",
                      px(q[2]), y + 5, px(q[2]), y + kRow - 5);
@@ -242,7 +230,7 @@ std::string box_plot(const std::string& id, const std::vector<LayerProfile>& lay
 std::string histogram(const std::string& title, const ValueStats& v, const FixedType& t) {
   constexpr int kW = 270, kH = 136, kPlotH = 70, kTop = 18;
   std::string s = fmt::format("<svg class=\"histogram\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\">\n", kW, kH, kW, kH);
-  s += fmt::format("<text x=\"4\" y=\"12\" font-size=\"11\" font-weight=\"bold\">{}</text>\n", esc(title));
+  s += fmt::format("<text x=\"4\" y=\"12\" font-size=\"11\" font-weight=\"bold\">{}</text>\n", xml_escape(title));
   if (v.histogram.empty()) return s + "</svg>\n";
   auto px = [&](double x) { return 4 + (kW - 8) * (x - v.hist_lo) / (v.hist_hi - v.hist_lo); };
   s += fmt::format("<rect x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" fill=\"#e3f1e3\"/>\n", px(t.min_value()),
@@ -260,7 +248,7 @@ std::string histogram(const std::string& title, const ValueStats& v, const Fixed
                      px(limit), kTop, kTop + kPlotH);
   s += fmt::format("<text x=\"4\" y=\"{}\" font-size=\"10\">{} .. {}</text>\n", kTop + kPlotH + 12, num(v.hist_lo),
                    num(v.hist_hi));
-  s += fmt::format("<text x=\"4\" y=\"{}\" font-size=\"10\">{}</text>\n", kTop + kPlotH + 25, esc(t.str()));
+  s += fmt::format("<text x=\"4\" y=\"{}\" font-size=\"10\">{}</text>\n", kTop + kPlotH + 25, xml_escape(t.str()));
   s += fmt::format("<text x=\"4\" y=\"{}\" font-size=\"10\" fill=\"{}\">{} of {} beyond range, {} below LSB/2</text>\n",
                    kTop + kPlotH + 38, v.above_range ? "#c0392b" : "#555", v.above_range, v.count, v.below_lsb);
   return s + "</svg>\n";
@@ -287,7 +275,7 @@ std::string error_table(const std::vector<LayerProfile>& layers) {
     if (!p.has_float) {
       s += fmt::format("<tr class=\"error\"><td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td><td colspan=\"6\">"
                        "no float counterpart</td></tr>\n",
-                       esc(p.layer), esc(p.op), esc(p.type.str()), num(p.type.lsb()));
+                       xml_escape(p.layer), xml_escape(p.op), xml_escape(p.type.str()), num(p.type.lsb()));
       continue;
     }
     const std::string snr = p.rms_error > 0 && p.rms_float > 0 ? fmt::format("{:.1f}", 20 * std::log10(p.rms_float / p.rms_error))
@@ -296,7 +284,7 @@ std::string error_table(const std::vector<LayerProfile>& layers) {
     s += fmt::format("<tr class=\"error\"><td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td>"
                      "<td><span class=\"bar\"><i style=\"width:{:.0f}%;background:#e15759\"></i></span>{}</td>"
                      "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                     esc(p.layer), esc(p.op), esc(p.type.str()), num(p.type.lsb()), 100 * share, num(p.max_abs_error),
+                     xml_escape(p.layer), xml_escape(p.op), xml_escape(p.type.str()), num(p.type.lsb()), 100 * share, num(p.max_abs_error),
                      num(p.mean_abs_error), num(p.rms_error), num(p.rms_float), snr, p.activations.above_range);
   }
   return s + "</table>\n";
@@ -307,12 +295,12 @@ std::string profiling(const Model& q, const Model& f, const ProfileInputs& in) {
   try {
     layers = profile_layers(q, f, in.x, in.batch);
   } catch (const std::exception& e) {  // the page is a by-product: it never fails a compile
-    return fmt::format("<p class=\"note\">No numerical profiling: {}</p>\n", esc(e.what()));
+    return fmt::format("<p class=\"note\">No numerical profiling: {}</p>\n", xml_escape(e.what()));
   }
   std::string s = fmt::format("<p class=\"note\">On {} samples ({}). Activations are the float model's; the error "
                               "compares each layer's bit-exact output (dequantised) with the float model's value of the "
                               "same tensor.</p>\n",
-                              in.batch, esc(in.source));
+                              in.batch, xml_escape(in.source));
   s += "<h3>Weights</h3>\n" + box_plot("weights-profile", layers, true);
   s += "<h3>Activations</h3>\n" + box_plot("activations-profile", layers, false);
   s += "<h3>Histograms against the fixed-point ranges</h3>\n<p class=\"note\">Green: the type's range; red dashes: its "
@@ -337,10 +325,10 @@ std::string report_html(const Model& q, const Model& f, const json& report, cons
                         const ProfileInputs& inputs) {
   const json r = report.is_object() ? report : json::object();
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
-  h += fmt::format("<title>aie4ml report: {}</title>\n", esc(q.name));
+  h += fmt::format("<title>aie4ml report: {}</title>\n", xml_escape(q.name));
   h += kStyle;
   h += "</head><body>\n";
-  h += fmt::format("<h1>aie4ml report: {}</h1>\n", esc(q.name));
+  h += fmt::format("<h1>aie4ml report: {}</h1>\n", xml_escape(q.name));
   h += summary(q, r);
   h += "<h2>Array map</h2>\n";
   h += svg.empty() ? "<p class=\"note\">No placement (the model was not mapped).</p>\n"
