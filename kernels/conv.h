@@ -115,6 +115,36 @@ void conv_single(adf::input_buffer<typename Cfg::a_type>& __restrict in,
   detail::dense_body<typename Cfg::dense, cascade_pos::single>(im2col, weights, bias, out.data(), nullptr, nullptr);
 }
 
+namespace detail {
+
+// The tiled GEMM result (dense output layout, M x N) as plain rows of the first Channels channels:
+// out[r * Channels + c] for the real rows r < Cfg::rows, i.e. the batch channels-last, x[b][oh][ow][c].
+template <class Cfg, unsigned Channels>
+void conv_untile(const typename Cfg::c_type* __restrict tiles, typename Cfg::c_type* __restrict out) {
+  constexpr dense_schedule S = Cfg::dense::schedule;
+  for (unsigned r = 0; r < Cfg::rows; ++r)
+    for (unsigned c = 0; c < Channels; ++c)
+      *out++ = tiles[((r / S.tile_m) * S.n_tiles() + c / S.tile_n) * S.size_c() + (r % S.tile_m) * S.tile_n + c % S.tile_n];
+}
+
+}  // namespace detail
+
+// conv_single writing its output as the next layer reads it (README "Conv", output rows): the batch
+// channels-last with exactly Channels (<= N) channels per position, no padding rows or channels. The
+// GEMM result goes to a tile-local buffer first; the repack is scalar (one element per cycle).
+template <class Cfg, unsigned Channels>
+void conv_single_rows(adf::input_buffer<typename Cfg::a_type>& __restrict in,
+                      adf::output_buffer<typename Cfg::c_type>& __restrict out,
+                      const typename Cfg::b_type (&weights)[Cfg::weight_elems],
+                      const typename Cfg::bias_type (&bias)[Cfg::bias_elems]) {
+  static_assert(Channels > 0 && Channels <= Cfg::dense::schedule.n, "conv_single_rows: Channels must be in (0, N]");
+  alignas(32) static typename Cfg::a_type im2col[Cfg::im2col_elems];
+  alignas(32) static typename Cfg::c_type tiles[Cfg::output_elems];
+  detail::conv_im2col<Cfg>(in.data(), im2col);
+  detail::dense_body<typename Cfg::dense, cascade_pos::single>(im2col, weights, bias, tiles, nullptr, nullptr);
+  detail::conv_untile<Cfg, Channels>(tiles, out.data());
+}
+
 // Cascade variants (window split over cas_length kernels, as dense_first/middle/last): every kernel
 // gathers only its own GEMM columns.
 template <class Cfg>

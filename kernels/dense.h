@@ -124,18 +124,33 @@ template <class Cfg, cascade_pos Pos>
 typename Cfg::mmul init_tile(const aie::vector<typename Cfg::bias_type, Cfg::size_c>& bias,
                              input_cascade<typename Cfg::acc_tag>* in) {
   using Acc = typename Cfg::mmul::accum_type;
+  // accfloat: the bias is added after the last product (add_bias_last), so the float sum runs over K in
+  // increasing order from +0 whatever the cascade split, and the reference can define it without the mapping.
+  if constexpr (Cfg::float_acc && (Pos == cascade_pos::single || Pos == cascade_pos::first))
+    return typename Cfg::mmul(aie::zeros<typename Cfg::acc_tag, Cfg::size_c>());
+  if constexpr (Cfg::float_acc && (Pos == cascade_pos::middle || Pos == cascade_pos::last))
+    return typename Cfg::mmul(read_tile<Cfg>(in));
   if constexpr (Pos == cascade_pos::single) return typename Cfg::mmul(Acc(bias));
   if constexpr (Pos == cascade_pos::first) return typename Cfg::mmul(aie::zeros<typename Cfg::acc_tag, Cfg::size_c>());
   if constexpr (Pos == cascade_pos::middle) return typename Cfg::mmul(read_tile<Cfg>(in));
   if constexpr (Pos == cascade_pos::last) return typename Cfg::mmul(aie::add(read_tile<Cfg>(in), bias));
 }
 
+// accfloat blocks that store: bias + the finished sum (one float add per lane, docs/numerics.md "bf16").
+template <class Cfg, cascade_pos Pos>
+typename Cfg::mmul::accum_type add_bias_last(const typename Cfg::mmul& c,
+                                             const aie::vector<typename Cfg::bias_type, Cfg::size_c>& bias) {
+  if constexpr (Cfg::float_acc && pos_stores_output(Pos)) return aie::add(c.to_accum(), bias);
+  else return c.to_accum();
+}
+
 // What leaves a 2 x 2 block: SRS (+ ReLU) and a store, or a cascade write.
 template <class Cfg, cascade_pos Pos>
 void finish_tile(const typename Cfg::mmul& c, typename Cfg::c_type* __restrict dst,
-                 output_cascade<typename Cfg::acc_tag>* out) {
+                 output_cascade<typename Cfg::acc_tag>* out,
+                 const aie::vector<typename Cfg::bias_type, Cfg::size_c>& bias) {
   if constexpr (pos_stores_output(Pos)) {
-    auto v = shift_round_saturate<Cfg>(c.to_accum());
+    auto v = shift_round_saturate<Cfg>(add_bias_last<Cfg, Pos>(c, bias));
     if constexpr (Cfg::relu) v = aie::max(v, aie::zeros<typename Cfg::c_type, Cfg::size_c>());
     aie::store_v(dst, v);
   } else {
@@ -198,16 +213,16 @@ void dense_body(const typename Cfg::a_type* __restrict a, const typename Cfg::b_
           c11.mac(va1, vb1);
         }
       if constexpr (pos_stores_output(Pos)) {
-        finish_tile<Cfg, Pos>(c00, c_pair, cas_out);
-        finish_tile<Cfg, Pos>(c01, c_pair + SC, cas_out);
-        finish_tile<Cfg, Pos>(c10, c_pair + S.c_row_tile_stride(), cas_out);
-        finish_tile<Cfg, Pos>(c11, c_pair + S.c_row_tile_stride() + SC, cas_out);
+        finish_tile<Cfg, Pos>(c00, c_pair, cas_out, bias0);
+        finish_tile<Cfg, Pos>(c01, c_pair + SC, cas_out, bias1);
+        finish_tile<Cfg, Pos>(c10, c_pair + S.c_row_tile_stride(), cas_out, bias0);
+        finish_tile<Cfg, Pos>(c11, c_pair + S.c_row_tile_stride() + SC, cas_out, bias1);
         c_pair += 2 * S.c_row_tile_stride();
       } else {
-        finish_tile<Cfg, Pos>(c00, nullptr, cas_out);
-        finish_tile<Cfg, Pos>(c01, nullptr, cas_out);
-        finish_tile<Cfg, Pos>(c10, nullptr, cas_out);
-        finish_tile<Cfg, Pos>(c11, nullptr, cas_out);
+        finish_tile<Cfg, Pos>(c00, nullptr, cas_out, bias0);
+        finish_tile<Cfg, Pos>(c01, nullptr, cas_out, bias1);
+        finish_tile<Cfg, Pos>(c10, nullptr, cas_out, bias0);
+        finish_tile<Cfg, Pos>(c11, nullptr, cas_out, bias1);
       }
       a_pair = a1;  // a1 stopped at the first tile of the next row pair
     }

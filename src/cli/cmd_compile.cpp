@@ -28,6 +28,7 @@
 #include "passes/calibrate.h"
 #include "passes/canonicalize.h"
 #include "passes/quantize.h"
+#include "passes/to_bf16.h"
 #include "sim/interpreter.h"
 #include "support/error.h"
 
@@ -149,12 +150,18 @@ void run_compile(const CompileOptions& o) {
   s.model = import_onnx(o.model);
   canonicalize(s.model);
   s.float_model = s.model;
-  QuantizeOptions q;
-  if (!o.calibrate.empty()) q.calibrated = calibrate(s.float_model, o, s.profile);
-  const QuantizeReport report = quantize_model(s.model, s.config, q);
-  for (auto& n : report.notes) fmt::print(stderr, "note: {}\n", n);
-  for (auto& w : report.warnings) fmt::print(stderr, "warning: {}\n", w);
-  IntegerInterpreter check(s.model);  // refuses what predict could not run, before anything is written
+  if (wants_bf16(s.config)) {  // Model.Precision bf16: no quantisation (passes/to_bf16.h)
+    if (!o.calibrate.empty()) throw InputError("--calibrate chooses fixed-point types; Model.Precision is bf16");
+    for (auto& n : convert_to_bf16(s.model, s.config)) fmt::print(stderr, "note: {}\n", n);
+    Bf16Interpreter check(s.model);
+  } else {
+    QuantizeOptions q;
+    if (!o.calibrate.empty()) q.calibrated = calibrate(s.float_model, o, s.profile);
+    const QuantizeReport report = quantize_model(s.model, s.config, q);
+    for (auto& n : report.notes) fmt::print(stderr, "note: {}\n", n);
+    for (auto& w : report.warnings) fmt::print(stderr, "warning: {}\n", w);
+    IntegerInterpreter check(s.model);  // refuses what predict could not run, before anything is written
+  }
   write_directory_atomically(out, o.force, [&](const fs::path& dir) {
     for (auto& writer : project_writers()) writer(s, dir);
   });

@@ -23,6 +23,7 @@
 #include "cli/commands.h"
 #include "io/npy.h"
 #include "ir/fixed_point.h"
+#include "sim/bf16_kernels.h"
 #include "sim/convert.h"
 #include "sim/interpreter.h"
 #include "support/error.h"
@@ -124,7 +125,7 @@ std::vector<double> run_float_model(const PredictOptions& o, const std::vector<d
   return y;
 }
 
-void report_accuracy(const PredictOptions& o, const IntegerInterpreter& interp, const std::vector<double>& y_int,
+void report_accuracy(const PredictOptions& o, const Interpreter<int64_t>& interp, const std::vector<double>& y_int,
                      const std::vector<double>& x, int64_t batch) {
   const std::string& out = interp.output_names()[0];
   const int64_t classes = interp.sample_elements(out);
@@ -143,8 +144,39 @@ void report_accuracy(const PredictOptions& o, const IntegerInterpreter& interp, 
     fmt::print("quantised model accuracy vs labels: {:.4f}%\n", 100 * accuracy(pred_int, load_labels(o.labels, batch)));
 }
 
+// A bf16 model (Model.Precision bf16, passes/to_bf16.h): inputs rounded to bf16, outputs the bf16
+// values as float32 (--raw: the 16-bit patterns as int16), sim/bf16_kernels.h semantics.
+void run_predict_bf16(const PredictOptions& o, const Model& model) {
+  const Bf16Interpreter interp(model);
+  if (interp.input_names().size() != 1)
+    throw InputError(fmt::format("the model has {} inputs; predict takes one --input", interp.input_names().size()));
+  const std::string& in_name = interp.input_names()[0];
+  const NpyArray x_npy = read_npy(o.input);
+  const int64_t batch = batch_of(x_npy, interp.sample_elements(in_name), o.input);
+  const std::vector<double> x = x_npy.to_doubles();
+  std::vector<int64_t> codes(x.size());
+  std::transform(x.begin(), x.end(), codes.begin(), sim::bf16_code_of);
+  const auto ys = interp.run({codes}, batch, o.threads);
+  auto values = [](const std::vector<int64_t>& c) {
+    std::vector<double> v(c.size());
+    std::transform(c.begin(), c.end(), v.begin(), [](int64_t e) { return static_cast<double>(sim::bf16_value(e)); });
+    return v;
+  };
+  for (size_t k = 0; k < ys.size() && !o.output.empty(); ++k) {
+    std::vector<int64_t> shape{batch};
+    for (auto d : interp.sample_shape(interp.output_names()[k])) shape.push_back(d);
+    write_npy(output_path(o.output, k), o.raw ? NpyArray::from_int64(shape, ys[k], NpyDtype::Int16)
+                                              : NpyArray::from_doubles(shape, values(ys[k]), NpyDtype::Float32));
+  }
+  fmt::print("predicted {} samples: input {} bf16, output {} bf16{}\n", batch, in_name, interp.output_names()[0],
+             o.output.empty() ? "" : fmt::format(" -> {}", o.output));
+  if (!o.float_output.empty() && !o.with_float) run_float_model(o, x, batch);
+  if (o.with_float || !o.labels.empty()) report_accuracy(o, interp, values(ys[0]), x, batch);
+}
+
 void run_predict(const PredictOptions& o) {
   const Model model = load_model(fs::path(o.dir) / "model.json");
+  if (is_bf16_model(model)) return run_predict_bf16(o, model);
   IntegerInterpreter interp(model);
   if (interp.input_names().size() != 1)
     throw InputError(fmt::format("the model has {} inputs; predict takes one --input", interp.input_names().size()));

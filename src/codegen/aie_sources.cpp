@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "sim/bf16_kernels.h"
+#include "design/conv_layout.h"
 #include "support/error.h"
 
 namespace aie4ml::codegen {
@@ -57,6 +59,17 @@ std::string values_block(const std::vector<int64_t>& values, const std::string& 
   return out;
 }
 
+// bf16 codes as the values they stand for: floating literals the array initialisers convert exactly.
+std::string bf16_values_block(const std::vector<int64_t>& codes, const std::string& indent) {
+  std::string out;
+  for (size_t i = 0; i < codes.size(); ++i) {
+    if (i % 12 == 0) out += (i ? ", \\\n" : "") + indent;
+    else out += ", ";
+    out += fmt::format("{:.8e}", static_cast<double>(sim::bf16_value(codes[i])));
+  }
+  return out;
+}
+
 std::string plio_width(int bits) {
   if (bits != 32 && bits != 64 && bits != 128) throw InputError(fmt::format("PLIO width {} bits has no ADF plio_type", bits));
   return fmt::format("adf::plio_{}_bits", bits);
@@ -77,11 +90,13 @@ VariantPorts variant_ports(const std::string& variant) {
   if (variant == "dense_first") return {"first", 1, -1, false, true, false};
   if (variant == "dense_middle") return {"middle", 2, -1, true, true, false};
   if (variant == "dense_last") return {"last", 2, 3, true, false, true};
+  if (variant == "conv_single") return {"single", 1, 2, false, false, true};  // kernels/conv.h conv_single_rows
   throw InputError(fmt::format("kernel variant '{}' has no kernel function", variant));
 }
 
 std::string function_name(const DenseKernelSpec& s, const std::string& variant) {
-  return fmt::format("{}_dense_{}", s.prefix, variant_ports(variant).suffix);
+  variant_ports(variant);  // known variants only
+  return fmt::format("{}_{}", s.prefix, variant);
 }
 
 std::string params_ns(const DenseKernelSpec& s) { return s.prefix + "_params"; }
@@ -99,13 +114,13 @@ std::string signature(const DenseKernelSpec& s, const std::string& variant) {
   if (v.cascade_out) args.push_back(fmt::format("output_cascade<{}>* cas_out", s.acc));
   if (v.buffer_out) args.push_back(fmt::format("adf::output_buffer<{}>& out", s.c_type));
   args.push_back(fmt::format("const {} (&weights)[{}::weight_elems]", s.b_type, ns));
-  if (v.bias >= 0) args.push_back(fmt::format("const int32 (&bias)[{}::bias_elems]", ns));
+  if (v.bias >= 0) args.push_back(fmt::format("const {} (&bias)[{}::bias_elems]", s.is_bf16() ? "float" : "int32", ns));
   return fmt::format("void {}({})", function_name(s, variant), fmt::join(args, ", "));
 }
 
 std::vector<std::string> variants_used(const LayerDesign& l) {
   std::vector<std::string> out;
-  for (auto* v : {"dense_single", "dense_first", "dense_middle", "dense_last"})
+  for (auto* v : {"dense_single", "dense_first", "dense_middle", "dense_last", "conv_single"})
     if (std::any_of(l.kernels.begin(), l.kernels.end(), [&](auto& k) { return k.variant == v; })) out.push_back(v);
   return out;
 }
@@ -115,6 +130,11 @@ std::string type_comment(const LayerDesign& l) {
 }
 
 // ---- parameters.h, layers.h, src/<layer>.cc, weights/<layer>.h ----
+
+// parameters.h output_elems: a conv kernel writes plain channels-last rows (design/conv_layout.h).
+int64_t conv_output_elems(const LayerDesign& l, const DenseKernelSpec& s, int64_t dense_elems) {
+  return s.conv_geometry.empty() ? dense_elems : s.conv_batch * conv_layout::output_elements(l);
+}
 
 SourceFile parameters_h(const Design& d, const std::vector<DenseKernelSpec>& specs, int64_t iterations) {
   std::string t = fmt::format(
@@ -139,8 +159,11 @@ SourceFile parameters_h(const Design& d, const std::vector<DenseKernelSpec>& spe
         "}}  // namespace {}\n",
         l.name, l.op, l.in_features, l.out_features, l.activation, type_comment(l), s.a_type, s.b_type, s.c_type, s.acc,
         s.rounding, s.saturation, params_ns(s), l.in_features, l.out_features, l.cas_length, l.cas_num, l.tile_m,
-        l.tile_k, l.tile_n, l.batch_padded, l.k_slice, l.n_slice, s.shift, s.relu ? "true" : "false", g.input_elems(),
-        g.output_elems(), g.weight_elems(), g.bias_elems(), params_ns(s));
+        l.tile_k, l.tile_n, l.batch_padded, l.k_slice, l.n_slice, s.shift, s.relu ? "true" : "false",
+        s.conv_geometry.empty() ? g.input_elems() : s.conv_input_elems,
+        conv_output_elems(l, s, g.output_elems()), g.weight_elems(), g.bias_elems(), params_ns(s));
+    if (!s.conv_geometry.empty())
+      t += fmt::format("// conv geometry (CI, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, OH, OW): {}\n", s.conv_geometry);
   }
   return {"aie/parameters.h", t};
 }
@@ -157,7 +180,26 @@ SourceFile layers_h(const Design& d, const std::vector<DenseKernelSpec>& specs) 
   return {"aie/layers.h", t};
 }
 
+// A conv layer's source: one conv_single_rows kernel (kernels/conv.h) with this layer's configuration.
+SourceFile conv_layer_cc(const LayerDesign& l, const DenseKernelSpec& s) {
+  if (s.output_activation) throw InputError(fmt::format("layer '{}': a conv layer takes no {} epilogue", l.name, l.activation));
+  const std::string ns = params_ns(s);
+  std::string t = fmt::format(
+      "// Layer {} (Conv, {} x {} GEMM rows x window -> {} channels, {}): the kernel function the graph\n"
+      "// instantiates, a call of the aie4ml kernel library (kernels/conv.h) with this layer's configuration.\n// {}\n"
+      "#include <adf.h>\n\n#include \"../kernels/conv.h\"\n#include \"../layers.h\"\n#include \"../parameters.h\"\n\n"
+      "namespace {{\nusing {}_cfg = aie4ml::kernels::conv_config<{}, {}, {}, {}, {}::tile_m, {}::tile_k, {}::tile_n,\n"
+      "    aie4ml::kernels::conv_geometry<{}>, aie4ml_project::batch, {}::n_slice, {}::shift, {}::relu,\n"
+      "    aie::rounding_mode::{}, aie::saturation_mode::{}, 0, {}::k_slice>;\n}}  // namespace\n",
+      l.name, l.batch_padded, l.k_slice, l.out_features, l.activation, kGeneratedBy, s.prefix, s.a_type, s.b_type,
+      s.c_type, s.acc, ns, ns, ns, s.conv_geometry, ns, ns, ns, s.rounding, s.saturation, ns);
+  t += fmt::format("\n{} {{\n  aie4ml::kernels::conv_single_rows<{}_cfg, {}::out_features>(in, out, weights, bias);\n}}\n",
+                   signature(s, "conv_single"), s.prefix, ns);
+  return {fmt::format("aie/src/{}.cc", s.prefix), t};
+}
+
 SourceFile layer_cc(const LayerDesign& l, const DenseKernelSpec& s) {
+  if (!s.conv_geometry.empty()) return conv_layer_cc(l, s);
   const std::string ns = params_ns(s);
   std::string t = fmt::format(
       "// Layer {} ({} {} -> {}, {}): the kernel functions the graph instantiates, each a call of the\n"
@@ -197,9 +239,10 @@ SourceFile weights_h(const LayerDesign& l, const DenseKernelSpec& s) {
       l.name, l.k_slice, l.n_slice, s.grid.bias_elems(), kGeneratedBy);
   for (auto& k : l.kernels) {
     const int idx = s.grid.kernel_index(k.chain, k.position);
-    t += fmt::format("\n#define {} \\\n{}\n", weights_macro(k), values_block(s.packed.weights[static_cast<size_t>(idx)], "    "));
+    const auto block = s.is_bf16() ? bf16_values_block : values_block;
+    t += fmt::format("\n#define {} \\\n{}\n", weights_macro(k), block(s.packed.weights[static_cast<size_t>(idx)], "    "));
     if (k.writes_output)
-      t += fmt::format("\n#define {} \\\n{}\n", bias_macro(k), values_block(s.packed.bias[static_cast<size_t>(k.chain)], "    "));
+      t += fmt::format("\n#define {} \\\n{}\n", bias_macro(k), block(s.packed.bias[static_cast<size_t>(k.chain)], "    "));
   }
   return {fmt::format("aie/weights/{}.h", s.prefix), t};
 }

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "design/conv_layout.h"
+#include "passes/conv_gemm.h"
 #include "support/error.h"
 
 namespace aie4ml::codegen {
@@ -18,6 +20,7 @@ std::string c_identifier(const std::string& name) {
 }
 
 std::string container_type(const NumericType& t, int bytes, const std::string& what) {
+  if (t.kind == ScalarKind::BFloat16 && bytes == 2) return "bfloat16";
   if (!t.is_fixed())
     throw InputError(fmt::format("{} is {}; the generated project carries fixed-point layers only (bf16 kernels "
                                  "are not emitted yet)",
@@ -76,8 +79,49 @@ std::string saturation_of(const LayerDesign& l, const FixedType& y) {
 
 }  // namespace
 
+// A bf16 layer (passes/to_bf16.h): bfloat16 x bfloat16 -> bfloat16, accfloat, bias added after the
+// sum (kernels/dense.h), round to nearest even, linear or ReLU.
+static DenseKernelSpec bf16_dense_kernel_spec(const LayerDesign& l, const Model& m, int64_t batch) {
+  DenseKernelSpec s;
+  s.layer = l.name;
+  s.prefix = c_identifier(l.name);
+  for (auto [tensor, role] : {std::pair{&l.input_tensor, "input"}, std::pair{&l.weight_tensor, "weight"},
+                              std::pair{&l.output_tensor, "output"}, std::pair{&l.bias_tensor, "bias"}})
+    if (!tensor->empty() && m.tensor(*tensor).type.kind != ScalarKind::BFloat16)
+      throw InputError(fmt::format("layer '{}': {} tensor '{}' is {}; a bf16 layer takes bf16 only", l.name, role,
+                                   *tensor, m.tensor(*tensor).type.str()));
+  s.a_type = container_type(m.tensor(l.input_tensor).type, l.input_bytes, fmt::format("layer '{}': input", l.name));
+  s.b_type = container_type(m.tensor(l.weight_tensor).type, l.weight_bytes, fmt::format("layer '{}': weight", l.name));
+  s.c_type = container_type(m.tensor(l.output_tensor).type, l.output_bytes, fmt::format("layer '{}': output", l.name));
+  s.acc = "accfloat";
+  if (l.activation != "linear" && l.activation != "relu")
+    throw InputError(fmt::format("layer '{}': activation {} has no bf16 kernel variant (linear and relu do)", l.name,
+                                 l.activation));
+  s.relu = l.activation == "relu";
+  s.rounding = "conv_even";
+  s.saturation = "none";
+  s.grid.batch = static_cast<int>(batch);
+  s.grid.in_features = static_cast<int>(l.in_features);
+  s.grid.out_features = static_cast<int>(l.out_features);
+  s.grid.cas_length = l.cas_length;
+  s.grid.cas_num = l.cas_num;
+  s.grid.tiling = {l.tile_m, l.tile_k, l.tile_n};
+  s.grid.m_padded = static_cast<int>(l.batch_padded);
+  s.grid.k_slice = static_cast<int>(l.k_slice);
+  s.grid.n_slice = static_cast<int>(l.n_slice);
+  s.grid.validate(l.name);
+  const auto wc = codes_of(m, l.weight_tensor, l.name, static_cast<size_t>(l.in_features * l.out_features));
+  std::vector<int64_t> bc;
+  if (!l.bias_tensor.empty()) bc = codes_of(m, l.bias_tensor, l.name, static_cast<size_t>(l.out_features));
+  s.packed = pack_dense_codes(s.grid, wc, bc, l.name);  // bf16 codes are 16-bit: they fit the int32 check
+  if (s.packed.bias.size() != static_cast<size_t>(l.cas_num) || s.packed.bias[0].empty())
+    s.packed.bias.assign(l.cas_num, std::vector<int64_t>(static_cast<size_t>(s.grid.bias_elems()), 0));
+  return s;
+}
+
 DenseKernelSpec dense_kernel_spec(const LayerDesign& l, const Model& m, int64_t batch) {
-  if (l.op != "Dense") throw InputError(fmt::format("layer '{}': op {} has no kernel in the project writer", l.name, l.op));
+  if (l.op != "Dense" && !l.is_conv()) throw InputError(fmt::format("layer '{}': op {} has no kernel in the project writer", l.name, l.op));
+  if (m.tensor(l.input_tensor).type.kind == ScalarKind::BFloat16) return bf16_dense_kernel_spec(l, m, batch);
   DenseKernelSpec s;
   s.layer = l.name;
   s.prefix = c_identifier(l.name);
@@ -106,8 +150,8 @@ DenseKernelSpec dense_kernel_spec(const LayerDesign& l, const Model& m, int64_t 
   s.rounding = rounding_of(l, y);
   s.saturation = saturation_of(l, y);
 
-  s.grid.batch = static_cast<int>(batch);
-  s.grid.in_features = static_cast<int>(l.in_features);
+  s.grid.batch = static_cast<int>(conv_layout::gemm_rows(l, batch));
+  s.grid.in_features = static_cast<int>(conv_layout::gemm_k(l));
   s.grid.out_features = static_cast<int>(l.out_features);
   s.grid.cas_length = l.cas_length;
   s.grid.cas_num = l.cas_num;
@@ -117,7 +161,29 @@ DenseKernelSpec dense_kernel_spec(const LayerDesign& l, const Model& m, int64_t 
   s.grid.n_slice = static_cast<int>(l.n_slice);
   s.grid.validate(l.name);
 
-  const auto wc = codes_of(m, l.weight_tensor, l.name, static_cast<size_t>(l.in_features * l.out_features));
+  std::vector<int64_t> wc;
+  if (l.is_conv()) {  // the im2col GEMM matrix (passes/conv_gemm.h)
+    const Op* op = m.find_op(l.name);
+    if (!op || op->kind != OpKind::Conv) throw InputError(fmt::format("layer '{}': no Conv op of that name", l.name));
+    const ConvGemm g = conv_gemm(m, *op);
+    wc = g.weight_codes;
+    s.conv_geometry = g.geometry_args();
+    s.conv_batch = batch;
+    s.conv_input_elems = batch * l.in_features;
+  } else {
+    wc = codes_of(m, l.weight_tensor, l.name, static_cast<size_t>(l.in_features * l.out_features));
+  }
+  if (!l.input_order.empty()) {  // the array holds the input in another feature order (a conv output)
+    if (l.input_order.size() != static_cast<size_t>(l.in_features))
+      throw InputError(fmt::format("layer '{}': input_order has {} entries for {} features", l.name,
+                                   l.input_order.size(), l.in_features));
+    std::vector<int64_t> ordered(wc.size());
+    const auto n = static_cast<size_t>(l.out_features);
+    for (size_t k = 0; k < l.input_order.size(); ++k)
+      std::copy_n(wc.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(l.input_order[k]) * n), n,
+                  ordered.begin() + static_cast<std::ptrdiff_t>(k * n));
+    wc = std::move(ordered);
+  }
   std::vector<int64_t> bc;
   if (!l.bias_tensor.empty()) {
     const FixedType& b = fixed_of(m, l.bias_tensor, l.name, "bias");

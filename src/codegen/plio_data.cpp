@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/bf16_kernels.h"
 #include "support/error.h"
 
 namespace aie4ml::codegen {
@@ -20,7 +21,8 @@ int64_t plio_iterations(const PlioPort& port, int64_t samples) {
   return (samples + rows - 1) / rows;
 }
 
-std::string plio_text(const PlioPort& port, std::span<const int64_t> tensor, int64_t features, int64_t samples) {
+std::string plio_text(const PlioPort& port, std::span<const int64_t> tensor, int64_t features, int64_t samples,
+                      PlioElement element) {
   const int64_t per_line = values_per_line(port);
   const int64_t total_rows = plio_iterations(port, samples) * port.rows;
   std::string out;
@@ -31,7 +33,7 @@ std::string plio_text(const PlioPort& port, std::span<const int64_t> tensor, int
       const int64_t f = port.feature_range.begin + e;
       const bool real = s < samples && e < port.feature_range.size() && f < features;
       const int64_t v = real ? tensor[static_cast<size_t>(s * features + f)] : 0;
-      out += std::to_string(v);
+      out += element == PlioElement::Bf16 ? fmt::format("{:.9g}", static_cast<double>(sim::bf16_value(v))) : std::to_string(v);
       out += ++column == per_line ? '\n' : ' ';
       if (column == per_line) column = 0;
     }
@@ -39,7 +41,7 @@ std::string plio_text(const PlioPort& port, std::span<const int64_t> tensor, int
   return out;
 }
 
-std::vector<int64_t> parse_plio_values(const std::string& text, const std::string& what) {
+std::vector<int64_t> parse_plio_values(const std::string& text, const std::string& what, PlioElement element) {
   std::vector<int64_t> values;
   size_t pos = 0;
   int line_no = 0;
@@ -56,10 +58,13 @@ std::vector<int64_t> parse_plio_values(const std::string& text, const std::strin
       while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
       if (i >= line.size()) break;
       int64_t v = 0;
-      const auto [p, ec] = std::from_chars(line.data() + i, line.data() + line.size(), v);
+      double f = 0;
+      const auto [p, ec] = element == PlioElement::Bf16 ? std::from_chars(line.data() + i, line.data() + line.size(), f)
+                                                        : std::from_chars(line.data() + i, line.data() + line.size(), v);
       if (ec != std::errc() || (p < line.data() + line.size() && *p != ' ' && *p != '\t' && *p != '\r'))
-        throw CheckFailure(fmt::format("{}: line {} holds '{}', not an integer", what, line_no, std::string(line)));
-      values.push_back(v);
+        throw CheckFailure(fmt::format("{}: line {} holds '{}', not {}", what, line_no, std::string(line),
+                                       element == PlioElement::Bf16 ? "a number" : "an integer"));
+      values.push_back(element == PlioElement::Bf16 ? sim::bf16_code_of(f) : v);
       i = static_cast<size_t>(p - line.data());
     }
   }

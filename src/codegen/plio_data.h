@@ -16,16 +16,23 @@
 
 namespace aie4ml::codegen {
 
+// How a code is written in a data file: an integer, or (bf16 tensors, sim/bf16_kernels.h codes) the
+// bf16 value as a decimal float ("%.9g", what the simulators and emu/ read and write for bfloat16).
+enum class PlioElement { Integer, Bf16 };
+
 // The file text for `samples` samples of a tensor stored row-major as samples x `features` codes;
 // samples beyond the last given one (up to whole iterations) stream as zeros.
-std::string plio_text(const PlioPort& port, std::span<const int64_t> tensor, int64_t features, int64_t samples);
+std::string plio_text(const PlioPort& port, std::span<const int64_t> tensor, int64_t features, int64_t samples,
+                      PlioElement element = PlioElement::Integer);
 
 // Graph iterations needed for `samples` samples.
 int64_t plio_iterations(const PlioPort& port, int64_t samples);
 
 // Every value of a data file, in order (timestamp/TLAST lines skipped). Throws CheckFailure naming
 // `what` on text that is not an integer.
-std::vector<int64_t> parse_plio_values(const std::string& text, const std::string& what);
+// PlioElement::Bf16: decimal floats, returned as bf16 codes (values that are not bf16 are rounded to it).
+std::vector<int64_t> parse_plio_values(const std::string& text, const std::string& what,
+                                       PlioElement element = PlioElement::Integer);
 
 // A difference between an output file and its expected tensor.
 struct PlioMismatch {

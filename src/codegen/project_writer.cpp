@@ -14,6 +14,8 @@
 #include "codegen/kernel_spec.h"
 #include "codegen/plio_data.h"
 #include "sim/interpreter.h"
+#include "sim/bf16_kernels.h"
+#include "design/conv_layout.h"
 #include "support/error.h"
 #include "support/paths.h"
 
@@ -62,7 +64,30 @@ std::vector<int64_t> random_codes(std::mt19937_64& rng, size_t n, const FixedTyp
   return v;
 }
 
+// bf16 models (passes/to_bf16.h): uniform values in [-2, 2) rounded to bf16, from the same generator.
+std::vector<SourceFile> bf16_data_files(const Design& d, const Model& m, const ProjectOptions& o) {
+  const Bf16Interpreter interp(m);
+  const int64_t samples = o.data_iterations * d.batch;
+  std::mt19937_64 rng(o.seed);
+  std::vector<std::vector<int64_t>> inputs;
+  for (auto& name : interp.input_names()) {
+    std::vector<int64_t> v(static_cast<size_t>(samples * interp.sample_elements(name)));
+    for (auto& x : v) x = sim::bf16_code_of(static_cast<double>(rng() >> 11) * 0x1p-53 * 4.0 - 2.0);
+    inputs.push_back(std::move(v));
+  }
+  const auto trace = interp.trace(inputs, samples);
+  std::vector<SourceFile> files;
+  for (auto& p : d.plio) {
+    auto it = trace.find(p.tensor);
+    if (it == trace.end()) throw InputError(fmt::format("PLIO '{}' carries tensor '{}', which the model does not compute", p.name, p.tensor));
+    const std::string text = plio_text(p, it->second, interp.sample_elements(p.tensor), samples, PlioElement::Bf16);
+    files.push_back({p.direction == "in" ? fmt::format("data/{}.txt", p.name) : fmt::format("data/golden_{}.txt", p.name), text});
+  }
+  return files;
+}
+
 std::vector<SourceFile> data_files(const Design& d, const Model& m, const ProjectOptions& o) {
+  if (is_bf16_model(m)) return bf16_data_files(d, m, o);
   IntegerInterpreter interp(m);
   const int64_t samples = o.data_iterations * d.batch;
   std::mt19937_64 rng(o.seed);
@@ -75,7 +100,7 @@ std::vector<SourceFile> data_files(const Design& d, const Model& m, const Projec
     auto it = trace.find(p.tensor);
     if (it == trace.end()) throw InputError(fmt::format("PLIO '{}' carries tensor '{}', which the model does not compute", p.name, p.tensor));
     const int64_t features = interp.sample_elements(p.tensor);
-    const std::string text = plio_text(p, it->second, features, samples);
+    const std::string text = plio_text(p, conv_layout::to_array_layout(d, p.tensor, it->second, samples), features, samples);
     files.push_back({p.direction == "in" ? fmt::format("data/{}.txt", p.name) : fmt::format("data/golden_{}.txt", p.name), text});
   }
   return files;

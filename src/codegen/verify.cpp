@@ -16,11 +16,13 @@
 #include "codegen/graph_check.h"
 #include "codegen/kernel_spec.h"
 #include "codegen/plio_data.h"
+#include "design/conv_layout.h"
 #include "design/design.h"
 #include "io/npy.h"
 #include "ir/model.h"
 #include "passes/pack_weights.h"
 #include "sim/convert.h"
+#include "sim/bf16_kernels.h"
 #include "sim/interpreter.h"
 #include "support/error.h"
 #include "support/paths.h"
@@ -140,13 +142,42 @@ std::vector<std::vector<int64_t>> sample_inputs(const VerifyOptions& o, const In
   return inputs;
 }
 
+// bf16 models: the .npy samples rounded to bf16, or uniform values in [-2, 2) rounded to bf16.
+std::vector<std::vector<int64_t>> bf16_sample_inputs(const VerifyOptions& o, const Bf16Interpreter& interp, int64_t& samples) {
+  std::vector<std::vector<int64_t>> inputs;
+  if (!o.input.empty()) {
+    if (interp.input_names().size() != 1)
+      throw InputError(fmt::format("the model has {} inputs; --input gives one", interp.input_names().size()));
+    const std::string& name = interp.input_names()[0];
+    const NpyArray x = read_npy(o.input);
+    const int64_t per = interp.sample_elements(name);
+    if (x.shape.empty() || per <= 0 || x.shape[0] * per != x.size())
+      throw InputError(fmt::format("{}: shape does not hold samples of {} elements for input '{}'", o.input.string(), per, name));
+    samples = o.samples ? std::min(*o.samples, x.shape[0]) : x.shape[0];
+    std::vector<double> values = x.to_doubles();
+    values.resize(static_cast<size_t>(samples * per));
+    std::vector<int64_t> codes(values.size());
+    std::transform(values.begin(), values.end(), codes.begin(), sim::bf16_code_of);
+    inputs.push_back(std::move(codes));
+    return inputs;
+  }
+  samples = o.samples.value_or(1000);
+  std::mt19937_64 rng(o.seed);
+  for (auto& name : interp.input_names()) {
+    std::vector<int64_t> v(static_cast<size_t>(samples * interp.sample_elements(name)));
+    for (auto& e : v) e = sim::bf16_code_of(static_cast<double>(rng() >> 11) * 0x1p-53 * 4.0 - 2.0);
+    inputs.push_back(std::move(v));
+  }
+  return inputs;
+}
+
 // A kernel output element of a container type, from raw bytes.
 int64_t element(const std::string& type, const char* p) {
   if (type == "int8") return static_cast<int8_t>(*p);
   if (type == "uint8") return static_cast<uint8_t>(*p);
   int16_t v16;
   std::memcpy(&v16, p, 2);
-  if (type == "int16") return v16;
+  if (type == "int16" || type == "bfloat16") return v16;  // bf16: the bit pattern, as sim/bf16_kernels.h codes
   return static_cast<uint16_t>(v16);
 }
 
@@ -154,20 +185,21 @@ int type_bytes(const std::string& type) { return type.find("16") != std::string:
 
 class Comparer {
  public:
-  Comparer(const Project& p, const std::map<std::string, std::vector<int64_t>>& ref, const IntegerInterpreter& interp,
-           int64_t samples, int64_t iterations)
-      : p_(p), ref_(ref), interp_(interp), samples_(samples), iterations_(iterations) {}
+  Comparer(const Project& p, const std::map<std::string, std::vector<int64_t>>& ref, const Interpreter<int64_t>& interp,
+           int64_t samples, int64_t iterations, PlioElement element)
+      : p_(p), ref_(ref), interp_(interp), samples_(samples), iterations_(iterations), element_(element) {}
 
   // Every layer's output from the kernel traces; records the first mismatch in layer order.
   void layers(const fs::path& trace_dir, VerifyResult& r) {
     for (size_t i = 0; i < p_.design.layers.size(); ++i) {
       const auto& l = p_.design.layers[i];
       const auto& s = p_.specs[i];
-      std::vector<int64_t> y(static_cast<size_t>(samples_ * l.out_features), 0);
+      const int64_t features = conv_layout::output_elements(l);  // a conv: channels x positions per sample
+      std::vector<int64_t> y(static_cast<size_t>(samples_ * features), 0);
       for (auto& k : l.kernels)
-        if (k.writes_output) unpack_chain(trace_dir, l, s, k, y);
+        if (k.writes_output) l.is_conv() ? unpack_conv(trace_dir, l, s, k, y) : unpack_chain(trace_dir, l, s, k, y);
       const auto& want = ref_.at(l.output_tensor);
-      if (auto m = first_difference(want, y, l.out_features)) {
+      if (auto m = first_difference(want, y, features)) {
         m->where = fmt::format("layer {}", l.name);
         m->message = fmt::format("layer {} (output {}), sample {}, element {}: expected {}, got {}", l.name, l.output_tensor,
                                  m->sample, m->element, m->expected, m->actual);
@@ -185,7 +217,7 @@ class Comparer {
       if (port.direction != "out") continue;
       const fs::path file = out_dir / "data" / (port.name + ".txt");
       if (!fs::exists(file)) throw CheckFailure(fmt::format("the host run wrote no '{}'", file.string()));
-      const auto values = parse_plio_values(read_text(file), file.string());
+      const auto values = parse_plio_values(read_text(file), file.string(), element_);
       const int64_t features = interp_.sample_elements(port.tensor);
       const auto& want = ref_.at(port.tensor);
       std::vector<int64_t> got = want;  // features outside this port's range compare equal
@@ -211,6 +243,26 @@ class Comparer {
   }
 
  private:
+  // A conv kernel's frames: the batch channels-last (x[b][position][channel]) -> the model's NCHW order.
+  void unpack_conv(const fs::path& trace_dir, const LayerDesign& l, const DenseKernelSpec& s, const KernelInstance& k,
+                   std::vector<int64_t>& y) const {
+    const fs::path file = trace_dir / fmt::format("kernel_{}_{}_out0.bin", k.tile.col, k.tile.row);
+    const std::string bytes = fs::exists(file) ? read_text(file) : std::string();
+    const int eb = type_bytes(s.c_type);
+    const int64_t channels = l.out_features, positions = conv_layout::positions(l), per_sample = channels * positions;
+    const int64_t frame = p_.design.batch * per_sample;
+    if (static_cast<int64_t>(bytes.size()) < iterations_ * frame * eb)
+      throw CheckFailure(fmt::format("kernel {} at tile({},{}) produced {} bytes of output; {} iterations make {}", k.name,
+                                     k.tile.col, k.tile.row, bytes.size(), iterations_, iterations_ * frame * eb));
+    for (int64_t it = 0; it < iterations_; ++it)
+      for (int64_t e = 0; e < frame; ++e) {
+        const int64_t sample = it * p_.design.batch + e / per_sample, pos = e % per_sample / channels, c = e % channels;
+        if (sample >= samples_) continue;
+        y[static_cast<size_t>(sample * per_sample + c * positions + pos)] =
+            element(s.c_type, bytes.data() + (it * frame + e) * eb);
+      }
+  }
+
   void unpack_chain(const fs::path& trace_dir, const LayerDesign& l, const DenseKernelSpec& s, const KernelInstance& k,
                     std::vector<int64_t>& y) const {
     const fs::path file = trace_dir / fmt::format("kernel_{}_{}_out0.bin", k.tile.col, k.tile.row);
@@ -242,8 +294,9 @@ class Comparer {
 
   const Project& p_;
   const std::map<std::string, std::vector<int64_t>>& ref_;
-  const IntegerInterpreter& interp_;
+  const Interpreter<int64_t>& interp_;
   int64_t samples_, iterations_;
+  PlioElement element_;
 };
 
 fs::path fresh_work_dir() {
@@ -321,10 +374,17 @@ void run_host(const VerifyOptions& o, const fs::path& work, VerifyResult& r) {
 
 VerifyResult verify_project(const VerifyOptions& o) {
   const Project p = load_project(o.project);
-  IntegerInterpreter interp(p.model);
+  // The reference: the integer interpreter, or for bf16 models the bf16 one (docs/numerics.md "bf16").
+  const bool bf16 = is_bf16_model(p.model);
+  std::optional<IntegerInterpreter> int_interp;
+  std::optional<Bf16Interpreter> bf16_interp;
+  if (bf16) bf16_interp.emplace(p.model);
+  else int_interp.emplace(p.model);
+  const Interpreter<int64_t>& interp = bf16 ? static_cast<const Interpreter<int64_t>&>(*bf16_interp) : *int_interp;
+  const PlioElement element = bf16 ? PlioElement::Bf16 : PlioElement::Integer;
   VerifyResult r;
   for (auto& l : p.design.layers) r.kernels += static_cast<int>(l.kernels.size());
-  const auto inputs = sample_inputs(o, interp, r.samples);
+  const auto inputs = bf16 ? bf16_sample_inputs(o, *bf16_interp, r.samples) : sample_inputs(o, *int_interp, r.samples);
   if (r.samples < 1) throw InputError("no samples to verify");
   const auto ref = interp.trace(inputs, r.samples);
   r.iterations = (r.samples + p.design.batch - 1) / p.design.batch;
@@ -348,7 +408,8 @@ VerifyResult verify_project(const VerifyOptions& o) {
   for (auto& port : p.design.plio)
     if (port.direction == "in")
       write_text(work / "in" / "data" / (port.name + ".txt"),
-                 plio_text(port, ref.at(port.tensor), interp.sample_elements(port.tensor), r.samples));
+                 plio_text(port, conv_layout::to_array_layout(p.design, port.tensor, ref.at(port.tensor), r.samples),
+                           interp.sample_elements(port.tensor), r.samples, element));
   build_host(o, fs::absolute(o.project), work, emu, r);
   run_host(o, work, r);
 
@@ -356,7 +417,7 @@ VerifyResult verify_project(const VerifyOptions& o) {
   r.graph_facts = graph.facts;
   r.graph_only_in_design = graph.only_in_design;
   r.graph_only_in_graph = graph.only_in_graph;
-  Comparer cmp(p, ref, interp, r.samples, r.iterations);
+  Comparer cmp(p, ref, interp, r.samples, r.iterations, element);
   cmp.layers(work / "trace", r);
   cmp.outputs(work / "out", r);
   return r;

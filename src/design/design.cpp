@@ -109,6 +109,9 @@ void to_json(json& j, const LayerDesign& l) {
        {"placement_fixed", l.placement_fixed},
        {"cost", l.cost},
        {"kernels", l.kernels}};
+  // Conv layers only (absent otherwise): geometry, and the array order of a layer's input features.
+  if (!l.conv.empty()) j["conv"] = l.conv;
+  if (!l.input_order.empty()) j["input_order"] = l.input_order;
 }
 void from_json(const json& j, LayerDesign& l) {
   j.at("name").get_to(l.name);
@@ -145,6 +148,8 @@ void from_json(const json& j, LayerDesign& l) {
   j.at("placement_fixed").get_to(l.placement_fixed);
   j.at("cost").get_to(l.cost);
   j.at("kernels").get_to(l.kernels);
+  if (j.contains("conv")) j.at("conv").get_to(l.conv);
+  if (j.contains("input_order")) j.at("input_order").get_to(l.input_order);
 }
 
 // ---- Design helpers ----

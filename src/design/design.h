@@ -61,7 +61,7 @@ struct Range {
 // One allocation in a compute tile's data memory; `copies` ping-pong copies each with a bank and offset.
 struct BufferAlloc {
   std::string name;       // unique in the design
-  std::string role;       // "weights" | "bias" | "input" | "output" | "stack" | "heap"
+  std::string role;       // "weights" | "bias" | "input" | "output" | "stack" | "heap" | conv: "im2col" | "out_tiles"
   int64_t bytes = 0;      // size of one copy
   TileCoord home;         // the tile whose data memory holds it
   std::vector<int> banks;          // bank of each copy
@@ -71,7 +71,7 @@ struct BufferAlloc {
 
 struct KernelInstance {
   std::string name;       // "<layer>_c<chain>_p<position>"
-  std::string variant;    // "dense_single" | "dense_first" | "dense_middle" | "dense_last"
+  std::string variant;    // "dense_single" | "dense_first" | "dense_middle" | "dense_last" | "conv_single"
   int chain = 0;          // 0..cas_num-1 (output-feature slice)
   int position = 0;       // 0..cas_length-1 (input-feature slice, west to east along the cascade)
   Range k_range, n_range; // slice of the layer's padded input and output features
@@ -98,6 +98,15 @@ struct LayerDesign {
   bool placement_fixed = false;               // set by a Placement override
   double cost = 0;                            // partition cost of the chosen candidate
   std::vector<KernelInstance> kernels;        // chain-major: index = chain * cas_length + position
+  // op "Conv" (design.json "conv", only then): the geometry, ConvGemm order: CI, IH, IW, KH, KW, SH, SW,
+  // DH, DW, PH, PW, OH, OW. A conv layer's in_features are one sample's input elements (channels-last),
+  // its GEMM K (window) is k_slice-padded, its rows (batch_padded) are batch x OH x OW padded; it writes
+  // out_features real channels per output position (docs/performance-model.md, src/passes/partition_conv.h).
+  std::vector<int64_t> conv;
+  // design.json "input_order" (only when not the identity): input feature i of the array layout is
+  // feature input_order[i] of the model's input tensor (a Dense reading a conv output through a Flatten).
+  std::vector<int64_t> input_order;
+  bool is_conv() const { return !conv.empty(); }
 
   int tiles() const { return cas_length * cas_num; }
   KernelInstance& kernel(int chain, int position) { return kernels[chain * cas_length + position]; }

@@ -17,6 +17,7 @@
 //   aliased them away.
 // - Gemm -> Dense (W = alpha * B[^T] in x @ W orientation, b = beta * C); MatMul with a constant weight
 //   -> Dense without bias (canonicalize fuses the following Add); MatMul of two activations -> MatMul.
+// - LayerNormalization (opset 17) -> LayerNorm {x, gamma, beta} with attrs axis, epsilon (op_attention.cpp).
 // - Identity, Dropout and the DequantizeLinear after an activation QuantizeLinear produce no IR op.
 // - Quantisers (qonnx.cpp): a power-of-two scale with zero point 0 gives a Quantize op whose output has
 //   a FixedType (AP_RND_CONV for ROUND, AP_SAT, or AP_SAT_SYM for narrow signed ranges); other

@@ -4,7 +4,7 @@
 //
 // Files: op_linear.cpp (Gemm, MatMul, Conv, pooling), op_elementwise.cpp (arithmetic, activations,
 // Softmax, Clip, BatchNormalization), op_shape.cpp (Reshape, Flatten, Transpose, Identity, Dropout,
-// Squeeze/Unsqueeze, Concat), qonnx.cpp (QuantizeLinear, DequantizeLinear, QONNX Quant, BipolarQuant, Trunc).
+// Squeeze/Unsqueeze, Concat), op_attention.cpp (LayerNormalization), qonnx.cpp (QuantizeLinear, DequantizeLinear, QONNX Quant, BipolarQuant, Trunc).
 #pragma once
 #include <optional>
 #include <string>
@@ -34,6 +34,8 @@ void import_activation(ImportContext& ctx, const onnx::NodeProto& node);
 void import_softmax(ImportContext& ctx, const onnx::NodeProto& node);
 void import_clip(ImportContext& ctx, const onnx::NodeProto& node);
 void import_batchnorm(ImportContext& ctx, const onnx::NodeProto& node);
+// op_attention.cpp
+void import_layernorm(ImportContext& ctx, const onnx::NodeProto& node);
 // op_shape.cpp
 void import_reshape(ImportContext& ctx, const onnx::NodeProto& node);
 void import_flatten(ImportContext& ctx, const onnx::NodeProto& node);

@@ -31,6 +31,7 @@ const std::map<std::string, Importer>& default_domain_ops() {
       {"Softmax", import_softmax},
       {"Clip", import_clip},
       {"BatchNormalization", import_batchnorm},
+      {"LayerNormalization", import_layernorm},
       {"Reshape", import_reshape},
       {"Flatten", import_flatten},
       {"Transpose", import_transpose},

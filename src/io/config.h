@@ -5,6 +5,9 @@
 //                                         "accum": "..."} | "ap_fixed<...>",
 //                          "CascadeLength": 2, "CascadeNum": 4, "Tiling": [4,8,8], "Placement": [col,row]},
 //                  "softmax": {"Target": "host"}}}   (a final Softmax runs on the AIE unless "host")
+// Model.Precision "bf16" / "bfloat16" selects the bf16 path (passes/to_bf16.h): no quantisation, every
+// tensor bf16, bf16 x bf16 kernels with float accumulation; layer precisions must then be bf16 as well.
+// A final Softmax of a bf16 model always runs on the host.
 // An hls4ml file that wraps these under "HLSConfig" is accepted too. Keys hls4ml uses that aie4ml has
 // no use for (ReuseFactor, Strategy, ...) are reported in `warnings`, not refused; a known key with a
 // wrong type or an invalid value throws InputError naming the key path (e.g. LayerName.fc1.Precision.weight).

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "design/conv_layout.h"
+#include "passes/partition_conv.h"
 #include "support/error.h"
 
 namespace aie4ml {
@@ -96,7 +98,8 @@ struct DirectIndex {
 
 std::string buffer_name(const KernelInstance& k, const std::string& role) { return k.name + "." + role; }
 
-void allocate_kernel(const LayerDesign& layer, KernelInstance& k, const DirectIndex& direct, const Device& device) {
+void allocate_kernel(const LayerDesign& layer, KernelInstance& k, const DirectIndex& direct, const Device& device,
+                     int64_t batch) {
   const auto in_it = direct.by_consumer.find(k.name);
   const auto out_it = direct.by_producer.find(k.name);
   const DirectBuffer* direct_in = in_it == direct.by_consumer.end() ? nullptr : in_it->second;
@@ -104,10 +107,12 @@ void allocate_kernel(const LayerDesign& layer, KernelInstance& k, const DirectIn
   // A shared-memory direct buffer lives in the producer's tile: the consumer has no input copy of its own.
   const bool input_elsewhere = direct_in && direct_in->mode == "shared_memory";
   const int64_t w = layer.k_slice * layer.n_slice * layer.weight_bytes;
-  const int64_t in = layer.batch_padded * layer.k_slice * layer.input_bytes;
-  const int64_t out = layer.batch_padded * layer.n_slice * layer.output_bytes;
+  const int64_t in = conv_layout::input_buffer_bytes(layer, batch);
+  const int64_t out = conv_layout::output_buffer_bytes(layer, batch);
   const int64_t bias = layer.n_slice * layer.tile_m * layer.bias_bytes;  // always taken by the kernels
-  auto requests = kernel_buffer_requests(w, in, out, bias, k.writes_output, !input_elsewhere, device);
+  auto requests = layer.is_conv() ? conv_kernel_requests(w, in, conv_layout::im2col_bytes(layer),
+                                                         conv_layout::out_tiles_bytes(layer), out, bias, device)
+                                  : kernel_buffer_requests(w, in, out, bias, k.writes_output, !input_elsewhere, device);
   auto packed = pack_tile_memory(requests, device);
   if (!packed) {
     int64_t total = 0;
@@ -149,7 +154,7 @@ void link_shared_memory_inputs(Design& design) {
 void allocate_buffers(Design& design, const Device& device) {
   const DirectIndex direct(design);
   for (auto& layer : design.layers)
-    for (auto& k : layer.kernels) allocate_kernel(layer, k, direct, device);
+    for (auto& k : layer.kernels) allocate_kernel(layer, k, direct, device, design.batch);
   link_shared_memory_inputs(design);
 }
 

@@ -19,7 +19,7 @@
 namespace aie4ml {
 
 struct BufferRequest {
-  std::string role;  // "weights" | "input" | "output" | "bias" | "stack" | "heap"
+  std::string role;  // "weights" | "input" | "output" | "bias" | "stack" | "heap" | "im2col" | "out_tiles" (conv)
   int64_t bytes = 0;
   int copies = 1;
 };

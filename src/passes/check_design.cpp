@@ -13,6 +13,7 @@
 
 #include "design/tiling.h"
 #include "device/kernel_library.h"
+#include "design/conv_layout.h"
 #include "support/error.h"
 
 namespace aie4ml {
@@ -96,10 +97,15 @@ class Checker {
     if (kv && kv->bias_bytes != l.bias_bytes)
       fail("layer-shape", "layer {}: bias elements of {} bytes, the kernels take {}", l.name, l.bias_bytes, kv->bias_bytes);
     const int64_t m_unit = 2 * static_cast<int64_t>(l.tile_m);
-    if (l.batch_padded < d_.batch || l.batch_padded % m_unit != 0 || l.batch_padded - d_.batch >= m_unit)
-      fail("layer-shape", "layer {}: batch {} padded to {} (expected the next multiple of {})", l.name, d_.batch,
+    const int64_t rows = conv_layout::gemm_rows(l, d_.batch);  // a conv's GEMM rows: batch x positions
+    if (l.batch_padded < rows || l.batch_padded % m_unit != 0 || l.batch_padded - rows >= m_unit)
+      fail("layer-shape", "layer {}: {} rows padded to {} (expected the next multiple of {})", l.name, rows,
            l.batch_padded, m_unit);
-    check_slices(l, "K", l.in_features, l.k_slice, l.cas_length, l.in_padded, alignment(l.tile_k, l.input_bytes));
+    if (l.is_conv() && (l.conv.size() != conv_layout::kGeometrySize || l.cas_length != 1 || l.cas_num != 1 ||
+                        l.in_features != l.conv[conv_layout::CI] * l.conv[conv_layout::IH] * l.conv[conv_layout::IW]))
+      fail("layer-shape", "layer {}: conv geometry, cascade length {} or input size {} is not what the conv kernel takes",
+           l.name, l.cas_length, l.in_features);
+    check_slices(l, "K", conv_layout::gemm_k(l), l.k_slice, l.cas_length, l.in_padded, alignment(l.tile_k, l.input_bytes));
     check_slices(l, "N", l.out_features, l.n_slice, l.cas_num, l.out_padded, alignment(l.tile_n, l.output_bytes));
     for (auto& k : l.kernels) {
       if (k.k_range != Range{k.position * l.k_slice, (k.position + 1) * l.k_slice} ||
@@ -146,9 +152,13 @@ class Checker {
         fail("buffer-size", "kernel {}: {} buffer of {} bytes x {} copies, needs {} bytes x {}", k.name, role, b->bytes,
              b->copies(), bytes, copies);
     };
-    need("input", l.batch_padded * l.k_slice * l.input_bytes, 2);
+    need("input", conv_layout::input_buffer_bytes(l, d_.batch), 2);
+    if (l.is_conv()) {
+      need("im2col", conv_layout::im2col_bytes(l), 1);
+      need("out_tiles", conv_layout::out_tiles_bytes(l), 1);
+    }
     if (k.writes_output) {
-      need("output", l.batch_padded * l.n_slice * l.output_bytes, 2);
+      need("output", conv_layout::output_buffer_bytes(l, d_.batch), 2);
       need("bias", l.n_slice * l.tile_m * l.bias_bytes, 1);  // the kernels take one tile_m x tile_n tile per column tile
     }
     need("stack", dev_.stack_bytes, 1);
@@ -433,6 +443,7 @@ class Checker {
       fail("dataflow", "{}.{}: kernel {} does not produce tensor {}", sb.name, w.name, k->name, sb.tensor);
       return std::nullopt;
     }
+    if (l->is_conv()) return conv_output_stream(w.feature_range, *l);
     if (w.feature_range.begin < k->n_range.begin || w.feature_range.end > k->n_range.end ||
         (w.feature_range.begin - k->n_range.begin) % l->tile_n != 0 || w.feature_range.size() % l->tile_n != 0) {
       fail("data-layout", "{}.{}: features [{}, {}) are not whole output blocks of kernel {}", sb.name, w.name,
@@ -440,6 +451,19 @@ class Checker {
       return std::nullopt;
     }
     return kernel_stream(w.feature_range, l->tile_n, l->tile_m, l->batch_padded, l->out_features, d_.batch);
+  }
+
+  // A conv kernel's output: plain channels-last samples (conv_layout.h), all of them real.
+  std::vector<Element> conv_output_stream(Range range, const LayerDesign& l) {
+    const int64_t e = conv_layout::output_elements(l);
+    if (range != Range{0, e}) fail("data-layout", "conv layer {}: its writer carries [{}, {}), not whole samples [0, {})",
+                                   l.name, range.begin, range.end, e);
+    return kernel_stream({0, e}, e, 1, d_.batch, e, d_.batch);
+  }
+
+  // The features of its input tensor a kernel reads: its K slice, or whole samples for a conv kernel.
+  static Range input_range(const LayerDesign& l, const KernelInstance& k) {
+    return l.is_conv() ? Range{0, l.in_features} : k.k_range;
   }
 
   // What a reader port's destination expects to receive.
@@ -459,6 +483,14 @@ class Checker {
     if (l->input_tensor != sb.tensor) {
       fail("dataflow", "{}.{}: kernel {} does not read tensor {}", sb.name, r.name, k->name, sb.tensor);
       return std::nullopt;
+    }
+    if (l->is_conv()) {
+      if (r.feature_range != input_range(*l, *k)) {
+        fail("data-layout", "{}.{}: conv kernel {} reads whole samples, not features [{}, {})", sb.name, r.name,
+             k->name, r.feature_range.begin, r.feature_range.end);
+        return std::nullopt;
+      }
+      return kernel_stream(r.feature_range, l->in_features, 1, d_.batch, l->in_features, d_.batch);
     }
     if (r.feature_range.begin < k->k_range.begin || r.feature_range.end > k->k_range.end ||
         (r.feature_range.begin - k->k_range.begin) % l->tile_k != 0 || r.feature_range.size() % l->tile_k != 0) {
@@ -599,15 +631,16 @@ class Checker {
       for (auto& k : l.kernels) {
         auto ranges = delivered[k.name];
         std::sort(ranges.begin(), ranges.end());
-        int64_t next = k.k_range.begin;
+        const Range want = input_range(l, k);
+        int64_t next = want.begin;
         bool exact = true;
         for (auto& r : ranges) {
           if (r.begin != next) exact = false;
           next = r.end;
         }
-        if (!exact || next != k.k_range.end)
-          fail("dataflow", "kernel {}: its input features [{}, {}) are not delivered exactly once", k.name,
-               k.k_range.begin, k.k_range.end);
+        if (!exact || next != want.end)
+          fail("dataflow", "kernel {}: its input features [{}, {}) are not delivered exactly once", k.name, want.begin,
+               want.end);
       }
     check_outputs_consumed();
   }

@@ -12,6 +12,7 @@
 
 #include "device/kernel_library.h"
 #include "passes/allocate_buffers.h"
+#include "passes/partition_conv.h"
 #include "support/error.h"
 
 namespace aie4ml {
@@ -423,8 +424,13 @@ ArrayRegion array_region(const Model& model) {
       return t.empty() || side.count(t) || (model.has_tensor(t) && model.tensor(t).is_constant);
     });
   };
+  const auto views = array_views(model);  // layout ops between a conv and its layers (partition_conv.h)
   for (auto& op : model.ops) {
-    if (op.kind == OpKind::Dense) {
+    if (views.count(op.name)) {
+      after.insert(op.outputs.begin(), op.outputs.end());
+      continue;
+    }
+    if (op.kind == OpKind::Dense || op.kind == OpKind::Conv) {
       r.layers.push_back(&op);
       after.insert(op.outputs.begin(), op.outputs.end());
       continue;
@@ -444,6 +450,7 @@ ArrayRegion array_region(const Model& model) {
     }
   }
   if (r.layers.empty()) throw InputError(fmt::format("model '{}' has no Dense layer to map", model.name));
+  check_conv_region(model, r.layers, views);
   // A host op after the layers must not feed a layer again (it would sit between two layers).
   for (auto* layer : r.layers)
     for (auto& h : r.host_ops)
@@ -461,17 +468,20 @@ LayerShape layer_shape(const Model& model, const Op& op, const Config& config, c
   const auto& x = model.tensor(op.inputs[0]);
   const auto& w = model.tensor(op.inputs[1]);
   const auto& y = model.tensor(op.outputs[0]);
-  if (x.shape.size() != 2)
+  LayerShape s;
+  if (op.kind == OpKind::Conv) conv_layer_dims(s, model, op, config.batch_size);
+  else if (x.shape.size() != 2)
     throw InputError(fmt::format("layer '{}': input '{}' has shape {}; only [batch, features] inputs are mapped",
                                  op.name, x.name, shape_str(x.shape)));
-  if (w.shape.size() != 2 || w.shape[0] != x.shape[1] || w.shape[0] < 1 || w.shape[1] < 1)
+  if (op.kind != OpKind::Conv && (w.shape.size() != 2 || w.shape[0] != x.shape[1] || w.shape[0] < 1 || w.shape[1] < 1))
     throw InputError(fmt::format("layer '{}': weight '{}' has shape {}, expected [{}, out_features]", op.name, w.name,
                                  shape_str(w.shape), x.shape[1]));
-  LayerShape s;
   s.name = op.name;
-  s.in_features = w.shape[0];
-  s.out_features = w.shape[1];
-  s.batch = config.batch_size;
+  if (op.kind != OpKind::Conv) {
+    s.in_features = w.shape[0];
+    s.out_features = w.shape[1];
+    s.batch = config.batch_size;
+  }
   const auto in = operand(x, op.name, "input", 16), wt = operand(w, op.name, "weight", 16),
              out = operand(y, op.name, "output", 32);
   if ((in.family == "bf16") != (wt.family == "bf16"))
@@ -583,7 +593,13 @@ class Partitioner {
       const auto shape = layer_shape(model_, *region_.layers[i], config_, device_);
       const LayerConfig* o = config_.layer(shape.name);
       if (o) check_override_ranges(shape, *o, device_);
-      for (auto& c : enumerate_candidates(shape, o, device_)) {
+      const Op& op = *region_.layers[i];
+      std::string conv_why;
+      const auto cands = op.kind == OpKind::Conv ? enumerate_conv_candidates(shape, model_, op, o, device_, &conv_why)
+                                                 : enumerate_candidates(shape, o, device_);
+      if (cands.empty() && op.kind == OpKind::Conv)
+        throw InputError(fmt::format("conv layer '{}' has no legal partition on {}: {}", shape.name, device_.name, conv_why));
+      for (auto& c : cands) {
         const double v = cost_.layer_cost(c, device_);
         if (!(v >= 0) || v == std::numeric_limits<double>::infinity())
           throw std::logic_error(fmt::format("partition cost '{}' returned {} for layer '{}'", cost_.name(), v, shape.name));
@@ -696,6 +712,8 @@ class Partitioner {
       auto prefix = sanitize(region_.layers[i]->name);
       while (!prefixes.insert(prefix).second) prefix += "_";
       r.layers.push_back(lower_layer(*region_.layers[i], model_, chosen_[i].c, chosen_[i].cost, prefix));
+      if (region_.layers[i]->kind == OpKind::Conv) lower_conv_fields(r.layers.back(), model_, *region_.layers[i]);
+      resolve_view_input(r.layers.back(), model_, views_);
     }
     r.seed.assign(n_, std::nullopt);
     const auto origins = r.band_layout_found ? band_origins(sol, free_chosen, blocked_)
@@ -717,6 +735,7 @@ class Partitioner {
   const Device& device_;
   const PartitionCost& cost_;
   ArrayRegion region_;
+  std::set<std::string> views_ = array_views(model_);
   int n_;
   std::vector<std::vector<ScoredCandidate>> cands_;  // per layer
   std::vector<std::optional<TileCoord>> fixed_;

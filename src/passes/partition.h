@@ -33,10 +33,11 @@
 
 namespace aie4ml {
 
-// What runs where: the Dense layers go to the array; input preparation before them (Reshape, Flatten,
+// What runs where: the Dense and Conv layers go to the array (Conv: partition_conv.h; Reshape / Flatten /
+// Transpose between a Conv and a Dense are views, in no list); input preparation before them (Reshape, Flatten,
 // Transpose, Quantize, Clip and elementwise ops with constants, reading only graph inputs) and any non-weighted op after them (reading only layer
 // or host outputs, read by no layer: a final Softmax or Sigmoid) run on the host. Anything else, such as
-// an op between two layers or a Conv, is an InputError naming it.
+// an op between two layers (a pool after a conv), is an InputError naming it.
 struct ArrayRegion {
   std::vector<const Op*> layers;
   std::vector<HostOp> host_ops;

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "design/conv_layout.h"
+#include "passes/partition_conv.h"
 #include "support/error.h"
 
 namespace aie4ml {
@@ -41,20 +43,21 @@ std::vector<TensorEdge> tensor_edges(const Design& d, const Model& m) {
     for (auto* t : {&l.input_tensor, &l.output_tensor})
       if (std::find(order.begin(), order.end(), *t) == order.end()) order.push_back(*t);
   std::vector<TensorEdge> edges;
+  const auto views = array_views(m);  // layout ops the array realises (conv outputs read through them)
   for (auto& t : order) {
     TensorEdge e;
     e.tensor = t;
     // Leaves the array: a model output, or read by an op the host runs after the layers.
     e.graph_output = std::find(m.outputs.begin(), m.outputs.end(), t) != m.outputs.end() ||
                      std::any_of(m.ops.begin(), m.ops.end(), [&](const Op& op) {
-                       return op.kind != OpKind::Dense &&
+                       return op.kind != OpKind::Dense && op.kind != OpKind::Conv && !views.count(op.name) &&
                               std::find(op.inputs.begin(), op.inputs.end(), t) != op.inputs.end();
                      });
     for (int i = 0; i < static_cast<int>(d.layers.size()); ++i) {
       const auto& l = d.layers[i];
       if (l.output_tensor == t) {
         e.producer = i;
-        e.features = l.out_features;
+        e.features = conv_layout::output_elements(l);  // a conv writes positions x channels per sample
         e.element_bytes = l.output_bytes;
       }
       if (l.input_tensor == t) e.consumers.push_back(i);
@@ -191,11 +194,17 @@ EdgePorts edge_ports(const TensorEdge& e, const Design& d, int64_t batch, int64_
   const int64_t io_row = round_up(e.features, word_elements);
   if (e.producer >= 0) {
     const auto& l = d.layers[e.producer];
-    for (int c = 0; c < l.cas_num; ++c)
-      p.writers.push_back({PortKind::LayerWriter, e.producer, c, {c * l.n_slice, (c + 1) * l.n_slice}, l.tile_n,
-                           l.tile_m, l.batch_padded});
-    p.buffer_features = l.out_padded;
-    p.buffer_rows = l.batch_padded;
+    if (l.is_conv()) {  // one kernel writes whole channels-last samples (conv_layout.h)
+      p.writers.push_back({PortKind::LayerWriter, e.producer, 0, {0, e.features}, l.out_features, 1, batch});
+      p.buffer_features = e.features;
+      p.buffer_rows = batch;
+    } else {
+      for (int c = 0; c < l.cas_num; ++c)
+        p.writers.push_back({PortKind::LayerWriter, e.producer, c, {c * l.n_slice, (c + 1) * l.n_slice}, l.tile_n,
+                             l.tile_m, l.batch_padded});
+      p.buffer_features = l.out_padded;
+      p.buffer_rows = l.batch_padded;
+    }
   } else {
     p.writers.push_back({PortKind::PlioWriter, -1, 0, {0, io_row}, word_elements, 1, batch});
     p.buffer_features = io_row;
@@ -203,12 +212,20 @@ EdgePorts edge_ports(const TensorEdge& e, const Design& d, int64_t batch, int64_
   }
   for (int q : e.consumers) {
     const auto& l = d.layers[q];
+    if (l.is_conv()) {  // every conv kernel reads whole channels-last samples (kernels/conv.h)
+      for (int pos = 0; pos < l.cas_length; ++pos)
+        p.readers.push_back({PortKind::LayerReader, q, pos, {0, l.in_features}, l.in_features, 1, batch});
+      p.buffer_features = std::max(p.buffer_features, l.in_features);
+      p.buffer_rows = std::max(p.buffer_rows, batch);
+      continue;
+    }
     for (int pos = 0; pos < l.cas_length; ++pos)
       p.readers.push_back({PortKind::LayerReader, q, pos, {pos * l.k_slice, (pos + 1) * l.k_slice}, l.tile_k, l.tile_m,
                            l.batch_padded});
     p.buffer_features = std::max(p.buffer_features, l.in_padded);
     p.buffer_rows = std::max(p.buffer_rows, l.batch_padded);
   }
+
   if (e.graph_output) {
     p.readers.push_back({PortKind::PlioReader, -1, 0, {0, io_row}, word_elements, 1, batch});
     p.buffer_features = std::max(p.buffer_features, io_row);
@@ -303,6 +320,7 @@ struct Planner {
     if (e.producer < 0 || e.graph_output || e.consumers.size() != 1) return false;
     const auto& p = d.layers[e.producer];
     const auto& q = d.layers[e.consumers[0]];
+    if (p.is_conv() || q.is_conv()) return false;  // conv layouts go through a memory tile
     return p.cas_num == 1 && q.cas_length == 1 && q.cas_num == 1 && p.out_padded == q.in_padded &&
            p.tile_n == q.tile_k && p.tile_m == q.tile_m && p.batch_padded == q.batch_padded &&
            p.output_bytes == q.input_bytes;
@@ -357,6 +375,10 @@ struct Planner {
     const int64_t word = std::max<int64_t>(1, plio_width / 8 / e.element_bytes);
     const auto ports = edge_ports(e, d, d.batch, word);
     const auto shards = shard_ranges(ports, e, dev);
+    if (shards.size() > 1 && e.producer >= 0 && d.layers[e.producer].is_conv())
+      throw InputError(fmt::format("tensor '{}': the output of conv '{}' needs more memory-tile ports than one shared "
+                                   "buffer has ({} writers, {} readers); conv outputs are not sharded yet",
+                                   e.tensor, d.layers[e.producer].name, ports.writers.size(), ports.readers.size()));
     for (size_t s = 0; s < shards.size(); ++s) add_shard(e, ports, shards[s], s, shards.size());
   }
 
@@ -385,7 +407,12 @@ struct Planner {
       } else {
         const auto& l = d.layers[w.layer];
         const auto& k = l.kernel(w.index, l.cas_length - 1);
-        port.access = block_walk(sb.dimension, local, w.tile_width, w.tile_rows, w.rows, {});
+        if (l.is_conv()) {  // rows of `channels` per output position, positions along the feature axis
+          port.access = block_walk(sb.dimension, {local.begin, local.begin + w.tile_width}, w.tile_width, 1, w.rows, {});
+          port.access.tile_traversal = {{0, l.out_features, conv_layout::positions(l)}, {1, 1, w.rows}};
+        } else {
+          port.access = block_walk(sb.dimension, local, w.tile_width, w.tile_rows, w.rows, {});
+        }
         port.source = Endpoint{k.name, "", k.tile, res.next_tile_channel(k.tile, false)};
       }
       sb.writers.push_back(std::move(port));

@@ -219,9 +219,7 @@ class QuantizePass {
       case OpKind::Div:
       case OpKind::AveragePool:
       case OpKind::GlobalAveragePool: return average_pool(index);
-      case OpKind::LayerNorm:
-        throw InputError(fmt::format("op '{}' ({}) has no fixed-point implementation yet; the integer path cannot "
-                                     "run this model (the float interpreter can)", op.name, to_string(op.kind)));
+      case OpKind::LayerNorm: return layernorm(index);
     }
   }
 
@@ -433,6 +431,43 @@ class QuantizePass {
         return;
       }
     set_output(op, default_rule(op, inherit_rule(op)));
+  }
+
+  // LayerNorm (sim/layernorm_ops.h): gamma / beta like elementwise constants; the result is rounded once,
+  // so a following power-of-two quantiser (QDQ) is absorbed as for AveragePool; otherwise config, own type,
+  // calibration, Model.Precision, and last a 16-bit type holding sqrt(n - 1) * max|gamma| + max|beta|
+  // (the largest |normalised value| of n elements is sqrt(n - 1)).
+  void layernorm(size_t index) {
+    Op& op = model_.ops[index];
+    const auto& x = model_.tensor(op.inputs.at(0));
+    fixed_of(x.name, op);
+    double gamma = 1;  // max |gamma| (1 without gamma)
+    for (size_t i = 1; i < op.inputs.size() && i <= 2; ++i) {
+      if (op.inputs[i].empty()) continue;
+      Tensor& t = model_.tensor(op.inputs[i]);
+      quantize_operand_constant(t, op);
+      if (i == 1) gamma = max_abs_value(t.values);
+    }
+    const int64_t rank = static_cast<int64_t>(x.shape.size());
+    int64_t axis = op.get_int("axis", -1), n = 1;
+    if (axis < 0) axis += rank;
+    for (int64_t d = std::max<int64_t>(axis, 1); d < rank; ++d) n *= x.shape[static_cast<size_t>(d)];
+    double beta = 0;
+    if (op.inputs.size() > 2 && !op.inputs[2].empty()) beta = max_abs_value(model_.tensor(op.inputs[2]).values);
+    const double out_max = std::sqrt(static_cast<double>(std::max<int64_t>(n - 1, 1))) * gamma + beta;
+    if (!configured(op.name, &LayerPrecision::result, "result") && !own(model_.tensor(op.outputs.at(0))))
+      if (Op* q = sole_quantizer_consumer(model_, op.outputs[0])) {
+        const FixedType qtype = quantizer_type(*q);
+        const std::string qname = q->name;
+        model_.tensor(q->outputs[0]).type = NumericType::of(qtype);
+        absorb_into_producer(model_, op, *q);
+        Op& ln = model_.ops[index];
+        record_aie_modes(ln, qtype);
+        report_.notes.push_back(fmt::format("layer '{}': quantiser '{}' ({}) absorbed into the normalised output",
+                                            ln.name, qname, qtype.str()));
+        return;
+      }
+    set_output(op, default_rule(op, [out_max]() -> std::optional<FixedType> { return fit_signed_type(out_max, 16); }));
   }
 
   // Add/Sub/Mul/Concat: constant operands get codes; the output defaults to the exact result type.

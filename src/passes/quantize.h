@@ -23,6 +23,8 @@
 //   exact accumulator. A quantiser after a LeakyReLU, or a saturating-free (AP_WRAP) one after a ReLU,
 //   always stays (the activation does not commute with the cast).
 // - LeakyRelu (fused or standalone): attrs "alpha_code", "alpha_frac" (alpha in 16-bit fixed point).
+// - LayerNorm: gamma / beta quantised like elementwise constants; a following power-of-two quantiser is
+//   absorbed into its output (one rounding); else a 16-bit type for sqrt(n-1) max|gamma| + max|beta|.
 // - BatchNorm left standalone: rewritten to inputs {x, scale, shift} (per channel, axis 1): scale in
 //   16-bit fixed point, shift at the product scale; attr "form" = "scale_shift".
 // - every op with a fixed-point output: attrs "aie_rounding_mode" / "aie_saturation_mode" (the AIE mode

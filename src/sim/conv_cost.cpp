@@ -45,7 +45,11 @@ ConvKernelCost conv_kernel_cost(const ConvKernelDesc& d, const CoreTiming& t) {
   c.im2col_cycles = c.im2col_elements + inner_loops * t.loop_setup_cycles;
   const int64_t real_columns = std::min<int64_t>(c.window, d.k_begin + c.window_padded) - d.k_begin;
   c.useful_macs = c.rows * real_columns * (d.channels_out > 0 ? d.channels_out : d.n);
-  c.cycles = c.im2col_cycles + c.gemm.cycles;
+  if (d.rows_output) {  // conv_single_rows: one scalar load + store per real output element, a loop per row
+    c.repack_elements = c.rows * (d.channels_out > 0 ? d.channels_out : d.n);
+    c.repack_cycles = c.repack_elements + c.rows * t.loop_setup_cycles;
+  }
+  c.cycles = c.im2col_cycles + c.gemm.cycles + c.repack_cycles;
   c.efficiency = static_cast<double>(c.useful_macs) / (static_cast<double>(c.cycles) * peak_macs_per_cycle(d.types));
   return c;
 }

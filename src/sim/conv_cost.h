@@ -25,6 +25,7 @@ struct ConvKernelDesc {
   bool relu = false;
   cascade_pos pos = cascade_pos::single;  // conv_single / conv_first / conv_middle / conv_last
   int k_begin = 0, k_slice = 0;        // this kernel's GEMM columns (a cascade splits the window); 0: all
+  bool rows_output = false;            // conv_single_rows: repack the tiled result into channels-last rows
 };
 
 struct ConvKernelCost {
@@ -32,9 +33,10 @@ struct ConvKernelCost {
   int64_t window = 0, window_padded = 0;  // GEMM K: taps x input channels; this kernel's columns (padded)
   int64_t im2col_elements = 0;            // A-buffer elements written (rows_padded x window_padded)
   int64_t im2col_cycles = 0;
+  int64_t repack_elements = 0, repack_cycles = 0;  // conv_single_rows: real rows x real channels, scalar
   DenseKernelCost gemm;                   // the dense schedule over the A buffer
   int64_t useful_macs = 0;                // real rows x real columns of this kernel x real channels
-  int64_t cycles = 0;                     // whole invocation: im2col + gemm
+  int64_t cycles = 0;                     // whole invocation: im2col + gemm (+ repack)
   double efficiency = 0;                  // useful MACs per cycle / peak
 };
 

@@ -9,6 +9,7 @@
 
 #include "ir/fixed_point.h"
 #include "sim/dense_kernel.h"
+#include "sim/layernorm_ops.h"
 #include "sim/reference_ops.h"
 #include "sim/shape_util.h"
 #include "support/error.h"
@@ -616,6 +617,7 @@ std::unique_ptr<Kernel<int64_t>> make_int_kernel(const Model& m, const Op& op) {
     case OpKind::Concat: return std::make_unique<ConcatKernel>(m, op);
     case OpKind::BatchNorm: return std::make_unique<ScaleShiftKernel>(m, op);
     case OpKind::MatMul: return std::make_unique<MatMulKernel>(m, op);
+    case OpKind::LayerNorm: return make_layernorm_kernel(m, op);
     case OpKind::MaxPool: return std::make_unique<MaxPoolKernel>(m, op);
     case OpKind::AveragePool:
     case OpKind::GlobalAveragePool: return std::make_unique<AveragePoolKernel>(m, op);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/bf16_kernels.h"
 #include "sim/float_kernels.h"
 #include "sim/int_kernels.h"
 #include "sim/program.h"
@@ -122,6 +123,15 @@ IntegerInterpreter::IntegerInterpreter(const Model& m)
                                    t.type.str()));
     types_[name] = t.type.fixed;
   }
+}
+
+Bf16Interpreter::Bf16Interpreter(const Model& m)
+    : Interpreter<int64_t>(m, build_program<int64_t>(m, sim::make_bf16_kernel)) {}
+
+bool is_bf16_model(const Model& m) {
+  return !m.inputs.empty() && std::all_of(m.inputs.begin(), m.inputs.end(), [&](const std::string& in) {
+    return m.tensor(in).type.kind == ScalarKind::BFloat16;
+  });
 }
 
 FloatInterpreter::FloatInterpreter(const Model& m)

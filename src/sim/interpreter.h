@@ -63,6 +63,16 @@ class IntegerInterpreter : public Interpreter<int64_t> {
   std::map<std::string, FixedType> types_;
 };
 
+// Bf16Interpreter executes a model typed by passes/to_bf16.h on bf16 codes (sim/bf16_kernels.h): the
+// reference `verify` compares bf16 projects with, bit for bit.
+class Bf16Interpreter : public Interpreter<int64_t> {
+ public:
+  explicit Bf16Interpreter(const Model& bf16_model);
+};
+
+// True when the model was typed by passes/to_bf16.h (its graph inputs are bf16): run it with Bf16Interpreter.
+bool is_bf16_model(const Model& model);
+
 class FloatInterpreter : public Interpreter<double> {
  public:
   explicit FloatInterpreter(const Model& model);

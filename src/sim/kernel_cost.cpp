@@ -78,7 +78,9 @@ DenseKernelCost dense_kernel_cost(const DenseKernelDesc& d, const CoreTiming& t)
   c.vector_alu_ops = stores && d.relu ? tiles : 0;
   c.vector_stores = stores ? tiles : 0;
   c.store_bits = stores ? tiles * c_tile_bits : 0;
-  c.acc_adds = d.pos == cascade_pos::last ? tiles : 0;
+  // The bias add: at the cascade's input (integer last), or after the sum (bfloat16 single and last).
+  const bool bias_add = float_acc ? stores : d.pos == cascade_pos::last;
+  c.acc_adds = bias_add ? tiles : 0;
   c.cascade_reads = reads ? tiles * words_per_tile : 0;
   c.cascade_writes = writes ? tiles * words_per_tile : 0;
 
@@ -99,11 +101,12 @@ DenseKernelCost dense_kernel_cost(const DenseKernelDesc& d, const CoreTiming& t)
   // Per block: accumulator initialisation and the four tiles leaving.
   int64_t init = 0;
   if (reads) init = t.cascade_read_latency + ceil_div(4 * words_per_tile, t.cascade_words_per_cycle) - 1;
-  if (d.pos == cascade_pos::last) init += 4;  // bias additions, one vector op each
+  if (d.pos == cascade_pos::last && !float_acc) init += 4;  // bias additions, one vector op each
   int64_t leave = 0;
   if (stores) {
     const int64_t store_cycles_per_tile = std::max<int64_t>(1, ceil_div(c_tile_bits, t.store_bits_per_cycle));
     leave = t.srs_latency + (d.relu ? 1 : 0) + 4 * store_cycles_per_tile + (srs_per_tile - 1) * 4;
+    if (float_acc) leave += 4;  // bfloat16: the bias additions after the sum, one vector op each
   }
   if (writes) leave += ceil_div(4 * words_per_tile, t.cascade_words_per_cycle);
   const int64_t per_block = k_loop_entry + init + leave + t.loop_setup_cycles;

@@ -65,7 +65,7 @@ struct DenseKernelCost {
   int64_t vector_loads = 0, load_bits = 0;
   int64_t vector_stores = 0, store_bits = 0;
   int64_t srs_ops = 0;          // accum -> vector conversions
-  int64_t acc_adds = 0;         // accumulator + vector (bias on cascaded sums)
+  int64_t acc_adds = 0;         // accumulator + vector (bias on cascaded sums; bfloat16: bias after the sum)
   int64_t vector_alu_ops = 0;   // ReLU max
   int64_t cascade_reads = 0, cascade_writes = 0;  // 512-bit words
   // Timing.

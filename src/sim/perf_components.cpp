@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "design/conv_layout.h"
 #include "sim/epilogue_cost.h"
 #include "support/error.h"
 
@@ -22,7 +23,7 @@ KernelTypePair type_pair(const LayerDesign& l) {
 }
 
 cascade_pos position(const KernelInstance& k) {
-  if (k.variant == "dense_single") return cascade_pos::single;
+  if (k.variant == "dense_single" || k.variant == "conv_single") return cascade_pos::single;
   if (k.variant == "dense_first") return cascade_pos::first;
   if (k.variant == "dense_middle") return cascade_pos::middle;
   if (k.variant == "dense_last") return cascade_pos::last;
@@ -48,8 +49,35 @@ DenseKernelDesc kernel_desc(const LayerDesign& l, const KernelInstance& k) {
   return d;
 }
 
-DenseKernelCost kernel_timing(const LayerDesign& l, const KernelInstance& k, const PerfParams& p) {
+ConvKernelCost conv_kernel_timing(const LayerDesign& l, const KernelInstance& k, const PerfParams& p, int64_t batch) {
+  if (!l.is_conv() || batch < 1)
+    throw InputError(fmt::format("layer '{}': conv kernel timing needs a conv layer and the batch", l.name));
+  const auto g = kernel_desc(l, k);
+  ConvKernelDesc d;
+  d.types = g.types;
+  d.acc = g.acc;
+  d.out_bits = g.out_bits;
+  d.tile_m = g.tile_m, d.tile_k = g.tile_k, d.tile_n = g.tile_n;
+  d.batch = static_cast<int>(batch);
+  d.channels_in = static_cast<int>(l.conv[conv_layout::CI]);
+  d.out_positions = static_cast<int>(conv_layout::positions(l));
+  d.taps = static_cast<int>(l.conv[conv_layout::KH] * l.conv[conv_layout::KW]);
+  d.n = g.n;
+  d.channels_out = static_cast<int>(l.out_features);
+  d.relu = g.relu;
+  d.pos = g.pos;
+  d.k_slice = g.k;
+  d.rows_output = true;  // the project writer emits conv_single_rows
+  return conv_kernel_cost(d, p.core);
+}
+
+DenseKernelCost kernel_timing(const LayerDesign& l, const KernelInstance& k, const PerfParams& p, int64_t batch) {
   DenseKernelCost c = dense_kernel_cost(kernel_desc(l, k), p.core);
+  if (l.is_conv()) {  // the gather before and the repack after the GEMM
+    const int64_t extra = conv_kernel_timing(l, k, p, batch).cycles - c.cycles;
+    c.call_cycles += extra;
+    c.cycles += extra;
+  }
   if (k.writes_output) {  // a fused output activation (Softmax, Sigmoid, Tanh) runs after the product
     const int64_t extra = epilogue_cycles(l);
     c.call_cycles += extra;

@@ -9,6 +9,7 @@
 
 #include "design/design.h"
 #include "device/device.h"
+#include "sim/conv_cost.h"
 #include "sim/kernel_cost.h"
 #include "sim/perf_params.h"
 
@@ -16,7 +17,13 @@ namespace aie4ml::perf {
 
 // The kernel_cost description of one kernel instance of a layer.
 DenseKernelDesc kernel_desc(const LayerDesign& layer, const KernelInstance& kernel);
-DenseKernelCost kernel_timing(const LayerDesign& layer, const KernelInstance& kernel, const PerfParams& p);
+// `batch` (samples per invocation) is needed for conv layers only: their kernels add the im2col gather and
+// the output repack (conv_cost.h) to the GEMM's cycles, as call overhead.
+DenseKernelCost kernel_timing(const LayerDesign& layer, const KernelInstance& kernel, const PerfParams& p,
+                              int64_t batch = 0);
+// The conv_cost of a conv layer's kernel (throws InputError for other layers or batch < 1).
+ConvKernelCost conv_kernel_timing(const LayerDesign& layer, const KernelInstance& kernel, const PerfParams& p,
+                                  int64_t batch);
 
 // Bytes one shared-buffer port moves per batch (its tiling walk).
 int64_t port_bytes(const SharedBufferPort& port, int element_bytes);

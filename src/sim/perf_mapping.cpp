@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "passes/partition.h"
+#include "passes/partition_conv.h"
 #include "passes/plan_design.h"
 #include "sim/perf_cost.h"
 #include "support/error.h"
@@ -115,7 +116,10 @@ class Search {
     for (size_t i = 0; i < names_.size(); ++i) {
       const auto shape = layer_shape(model_, *region.layers[i], config_, device_);
       std::vector<std::pair<double, LayerCandidate>> scored;
-      for (auto& c : enumerate_candidates(shape, config_.layer(names_[i]), device_))
+      const Op& op = *region.layers[i];
+      for (auto& c : op.kind == OpKind::Conv
+                         ? enumerate_conv_candidates(shape, model_, op, config_.layer(names_[i]), device_)
+                         : enumerate_candidates(shape, config_.layer(names_[i]), device_))
         scored.emplace_back(cost_.layer_cost(c, device_), c);
       std::stable_sort(scored.begin(), scored.end(), [](auto& a, auto& b) { return a.first < b.first; });
       lists.emplace_back();

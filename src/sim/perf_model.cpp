@@ -1,6 +1,8 @@
 // The performance model: Design -> process network -> event-driven runs -> figures (see perf_model.h).
 #include "sim/perf_model.h"
 
+#include "design/conv_layout.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -133,7 +135,7 @@ class Network {
   }
 
   void add_kernel(const LayerDesign& l, const KernelInstance& k) {
-    const DenseKernelCost c = kernel_timing(l, k, p_);
+    const DenseKernelCost c = kernel_timing(l, k, p_, d_.batch);
     CascadeLink* in_link = nullptr;
     CascadeLink* out_link = nullptr;
     for (auto& cl : d_.cascades) {
@@ -428,9 +430,10 @@ std::vector<PathSegment> critical_path(const Network& net, double t0) {
   return path;
 }
 
-int64_t single_kernel_cycles(const LayerDesign& l, const KernelInstance& k, const PerfParams& p) {
+int64_t single_kernel_cycles(const LayerDesign& l, const KernelInstance& k, const PerfParams& p, int64_t batch) {
   auto desc = kernel_desc(l, k);
   desc.pos = cascade_pos::single;
+  if (l.is_conv()) return conv_kernel_timing(l, k, p, batch).cycles;  // one conv kernel is single already
   return dense_kernel_cost(desc, p.core).cycles;
 }
 
@@ -491,18 +494,20 @@ PerfResult simulate(const Design& d, const Device& dev, const PerfParams& params
     lp.cas_num = l.cas_num;
     lp.tiles = l.tiles();
     lp.tiling = {l.tile_m, l.tile_k, l.tile_n};
-    lp.macs_per_batch = d.batch * l.in_features * l.out_features;
-    r.macs_per_sample += l.in_features * l.out_features;
+    // A conv layer: batch x positions GEMM rows of its window (design/conv_layout.h).
+    const int64_t macs_per_sample = conv_layout::positions(l) * conv_layout::gemm_k(l) * l.out_features;
+    lp.macs_per_batch = d.batch * macs_per_sample;
+    r.macs_per_sample += macs_per_sample;
     const int peak_macs = dev.macs_per_cycle.count(l.type_pair) ? dev.macs_per_cycle.at(l.type_pair) : 0;
     double util = 0, base = 0;
     lp.compute_start_cycles = 1e300;
     for (auto& k : l.kernels) {
-      const auto c = kernel_timing(l, k, params);
+      const auto c = kernel_timing(l, k, params, d.batch);
       KernelPerf kp{k.name, l.name, k.variant, k.tile, c.cycles, busy[k.name], c.cycles / r.interval_cycles, c.macs};
       r.kernels.push_back(kp);
       lp.kernel_cycles = std::max(lp.kernel_cycles, c.cycles);
       util += kp.utilisation;
-      base += static_cast<double>(c.macs) / single_kernel_cycles(l, k, params);
+      base += static_cast<double>(c.macs) / single_kernel_cycles(l, k, params, d.batch);
       const auto* proc = first.engine.process(k.name);
       lp.compute_start_cycles = std::min(lp.compute_start_cycles, mark(proc, 0, "compute_start") - t0);
       lp.compute_end_cycles = std::max(lp.compute_end_cycles, mark(proc, 0, "compute_end") - t0);

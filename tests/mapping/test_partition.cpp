@@ -311,7 +311,8 @@ TEST(HostOps, OpBetweenLayersIsNamed) {
   EXPECT_HAS(msg, "op 'squash' (Sigmoid)");
 }
 
-TEST(HostOps, ConvIsNotMappedYet) {
+// A Conv maps only where its input comes from the host; one reading a Dense layer's output does not.
+TEST(HostOps, ConvReadingADenseOutputIsRefused) {
   Model m = mlp("m", {16, 16});
   append_op(m, OpKind::Conv, "conv", "y", "c", 16);
   m.outputs = {"c"};

@@ -235,6 +235,15 @@ def cnn1d(seed, quantized):
     return net.model("qdq_cnn1d" if quantized else "cnn1d_torch", "x", [3, 16], y), x
 
 
+def cnn1d_flat(seed):
+    """Two Conv1D, then a channels-first (PyTorch) Flatten straight into the Dense: maps onto the array."""
+    net, x, h = start(seed, [3, 16], True)
+    h = net.qdq(net.relu(net.conv("conv1", h, 6, [3], pads=[1, 1])), "act1", signed=False)
+    h = net.qdq(net.conv("conv2", h, 4, [3], strides=[2], pads=[2, 1], dilations=[2]), "act2")
+    y = net.qdq(net.gemm("fc", net.flatten("flat", h), 5), "out")
+    return net.model("qdq_cnn1d_flat", "x", [3, 16], y), x
+
+
 def cnn2d_torch(seed):
     net, x, h = start(seed, [2, 9, 8], False)
     h = net.conv("conv1", h, 4, [3, 3], strides=[2, 1], pads=[1, 1, 1, 1], dilations=[1, 2])
@@ -280,6 +289,7 @@ def main():
         "cnn1d_torch": cnn1d(500, False), "cnn2d_torch": cnn2d_torch(501), "cnn2d_keras": cnn2d_keras(502, False),
         "resnet_cnn": resnet(503, False), "qdq_cnn1d": cnn1d(510, True), "qdq_cnn2d_keras": cnn2d_keras(511, True),
         "qdq_resnet": resnet(512, True),
+        "qdq_cnn1d_flat": cnn1d_flat(513),
     }
     for name, (m, x) in models.items():
         onnx.save(m, os.path.join(out, name + ".onnx"))

@@ -57,18 +57,18 @@ d = json.load(open(sys.argv[1]))
 assert [h["op"] for h in d["host_ops"]] == ["Softmax"], d["host_ops"]
 assert d["layers"][-1]["activation"] == "linear"
 PY
-# A model the array cannot run yet (a Conv layer): compile still writes the model files for predict and
-# says why there is no project; verify refuses the directory with exit 2.
-conv=${AIE4ML_SHARED_MODELS}/conv1d_small_keras.onnx
-if [ -f "$conv" ]; then
-  echo '{"Model": {"Precision": "ap_fixed<16,6,AP_RND_CONV,AP_SAT>"}}' > "$work/conv.json"
-  "$AIE4ML" compile "$conv" -c "$work/conv.json" -o "$work/conv" > "$work/conv.log" 2>&1 || { cat "$work/conv.log"; fail "compile conv1d"; }
-  grep -q "warning: no AIE project written" "$work/conv.log" || { cat "$work/conv.log"; fail "conv1d: no warning"; }
-  [ -f "$work/conv/model.json" ] && [ ! -e "$work/conv/aie" ] || fail "conv1d: expected model files and no aie/"
+# A model the array cannot run yet (a MaxPool between a conv and the dense layer; the shared conv models
+# map and are verified by verify_cnn.sh): compile still writes the model files for predict and says why
+# there is no project; verify refuses the directory with exit 2.
+pooled=${AIE4ML_TEST_DATA:-}/cnn/qdq_cnn2d_keras.onnx
+if [ -f "$pooled" ]; then
+  "$AIE4ML" compile "$pooled" -o "$work/pool" > "$work/pool.log" 2>&1 || { cat "$work/pool.log"; fail "compile qdq_cnn2d_keras"; }
+  grep -q "warning: no AIE project written.*'pool1' (MaxPool)" "$work/pool.log" || { cat "$work/pool.log"; fail "MaxPool: no warning"; }
+  [ -f "$work/pool/model.json" ] && [ ! -e "$work/pool/aie" ] || fail "MaxPool model: expected model files and no aie/"
   set +e
-  "$AIE4ML" verify "$work/conv" > "$work/conv_verify.log" 2>&1
+  "$AIE4ML" verify "$work/pool" > "$work/pool_verify.log" 2>&1
   rc=$?
   set -e
-  [ "$rc" -eq 2 ] || { cat "$work/conv_verify.log"; fail "verify of a directory without a project exited $rc, not 2"; }
+  [ "$rc" -eq 2 ] || { cat "$work/pool_verify.log"; fail "verify of a directory without a project exited $rc, not 2"; }
 fi
 echo "PASS (three_layer_keras, hls4ml config: bit-exact 1000/1000 with the Softmax on the array; Target host keeps it on the host)"

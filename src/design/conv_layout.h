@@ -1,0 +1,65 @@
+// Sizes of a conv layer of the Design (LayerDesign::conv set), shared by partition, transport, buffer
+// allocation, check_design, codegen and the performance model so that they agree.
+//
+// A conv layer runs kernels/conv.h: each kernel reads the whole batch of its input in channels-last
+// order (batch rows of in_features = IH x IW x CI elements, no padding), gathers its window (im2col) into a
+// tile-local scratch buffer of batch_padded x k_slice elements, and writes the dense output layout with
+// GEMM rows r = sample x OH x OW + position and n_slice channels. On the memory tile the output is the
+// tensor [batch, OH x OW x C_out] channels-last: the kernel repacks its tiled GEMM result into plain
+// rows of its out_features real channels (conv_single_rows), so the memory-tile writer needs no padding.
+// A conv layer is one kernel (cas_length = cas_num = 1).
+// Reads/writes nothing; pure functions of a LayerDesign.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "design/design.h"
+
+namespace aie4ml::conv_layout {
+
+enum Geometry { CI, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, OH, OW, kGeometrySize };
+
+inline int64_t positions(const LayerDesign& l) { return l.is_conv() ? l.conv[OH] * l.conv[OW] : 1; }
+inline int64_t window(const LayerDesign& l) { return l.is_conv() ? l.conv[KH] * l.conv[KW] * l.conv[CI] : l.in_features; }
+// GEMM rows of one batch: batch x output positions (a dense layer: the batch).
+inline int64_t gemm_rows(const LayerDesign& l, int64_t batch) { return batch * positions(l); }
+// GEMM K of the layer (real): the window for a conv, the input features for a dense layer.
+inline int64_t gemm_k(const LayerDesign& l) { return l.is_conv() ? window(l) : l.in_features; }
+// Per-sample elements of the layer's output tensor as the array holds it.
+inline int64_t output_elements(const LayerDesign& l) { return positions(l) * l.out_features; }
+// One copy of a kernel's input buffer.
+inline int64_t input_buffer_bytes(const LayerDesign& l, int64_t batch) {
+  return l.is_conv() ? batch * l.in_features * l.input_bytes : l.batch_padded * l.k_slice * l.input_bytes;
+}
+// One copy of a kernel's output buffer: a conv kernel writes plain channels-last rows of its real
+// channels (batch x positions x out_features), a dense kernel its tiled M x n_slice block.
+inline int64_t output_buffer_bytes(const LayerDesign& l, int64_t batch) {
+  return l.is_conv() ? batch * output_elements(l) * l.output_bytes : l.batch_padded * l.n_slice * l.output_bytes;
+}
+// The conv kernel's tile-local working buffers (0 for dense layers): the im2col A matrix and the tiled
+// GEMM result it repacks into its output rows.
+inline int64_t im2col_bytes(const LayerDesign& l) { return l.is_conv() ? l.batch_padded * l.k_slice * l.input_bytes : 0; }
+inline int64_t out_tiles_bytes(const LayerDesign& l) {
+  return l.is_conv() ? l.batch_padded * l.n_slice * l.output_bytes : 0;
+}
+
+// `values` of `tensor` (samples x the model's per-sample layout) as the array carries them: the input of a
+// conv layer goes channels-last (NCHW -> NHWC, what the host streams in); other tensors are unchanged.
+inline std::vector<int64_t> to_array_layout(const Design& d, const std::string& tensor, std::vector<int64_t> values,
+                                            int64_t samples) {
+  for (auto& l : d.layers) {
+    if (!l.is_conv() || l.input_tensor != tensor) continue;
+    const int64_t channels = l.conv[CI], spatial = l.conv[IH] * l.conv[IW], per_sample = channels * spatial;
+    std::vector<int64_t> out(values.size());
+    for (int64_t b = 0; b < samples && (b + 1) * per_sample <= static_cast<int64_t>(values.size()); ++b)
+      for (int64_t c = 0; c < channels; ++c)
+        for (int64_t s = 0; s < spatial; ++s)
+          out[static_cast<size_t>(b * per_sample + s * channels + c)] =
+              values[static_cast<size_t>(b * per_sample + c * spatial + s)];
+    return out;
+  }
+  return values;
+}
+
+}  // namespace aie4ml::conv_layout

@@ -1,0 +1,220 @@
+// Conv layers in the partition (see partition_conv.h).
+#include "passes/partition_conv.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "design/conv_layout.h"
+#include "passes/conv_gemm.h"
+#include "passes/partition.h"
+#include "support/error.h"
+
+namespace aie4ml {
+
+namespace {
+
+bool is_layout_op(OpKind k) { return k == OpKind::Reshape || k == OpKind::Flatten || k == OpKind::Transpose; }
+bool is_layer_op(OpKind k) { return k == OpKind::Dense || k == OpKind::Conv; }
+
+bool is_graph_output(const Model& m, const std::string& t) {
+  return std::find(m.outputs.begin(), m.outputs.end(), t) != m.outputs.end();
+}
+
+int64_t product(const std::vector<int64_t>& v) {
+  return std::accumulate(v.begin(), v.end(), int64_t{1}, std::multiplies<>());
+}
+
+// `vals` (row-major over `shape`) transposed by a sample permutation `perm` (output axis i = input axis perm[i]).
+std::vector<int64_t> transpose(const std::vector<int64_t>& vals, const std::vector<int64_t>& shape,
+                               const std::vector<int64_t>& perm) {
+  const size_t r = shape.size();
+  std::vector<int64_t> out_shape(r), in_pitch(r, 1);
+  for (size_t i = 0; i < r; ++i) out_shape[i] = shape[perm[i]];
+  for (size_t i = r - 1; i > 0; --i) in_pitch[i - 1] = in_pitch[i] * shape[i];
+  std::vector<int64_t> out(vals.size()), idx(r, 0);
+  for (size_t o = 0; o < vals.size(); ++o) {
+    int64_t src = 0;
+    for (size_t i = 0; i < r; ++i) src += idx[i] * in_pitch[perm[i]];
+    out[o] = vals[static_cast<size_t>(src)];
+    for (size_t i = r; i-- > 0;)  // next output index, last axis fastest
+      if (++idx[i] < out_shape[i]) break;
+      else idx[i] = 0;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::set<std::string> array_views(const Model& model) {
+  std::set<std::string> views, conv_side;
+  for (auto& op : model.ops) {
+    if (op.kind == OpKind::Conv) conv_side.insert(op.outputs.begin(), op.outputs.end());
+    else if (is_layout_op(op.kind) && !op.inputs.empty() && conv_side.count(op.inputs[0]) && op.outputs.size() == 1) {
+      views.insert(op.name);
+      conv_side.insert(op.outputs[0]);
+    }
+  }
+  // Keep only views whose output reaches layers alone (a view read by the host would be a host op).
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto it = views.begin(); it != views.end();) {
+      const Op* op = model.find_op(*it);
+      bool ok = !is_graph_output(model, op->outputs[0]);
+      for (auto* c : model.consumers(op->outputs[0]))
+        ok = ok && (c->kind == OpKind::Dense || views.count(c->name));
+      if (ok) {
+        ++it;
+      } else {
+        it = views.erase(it);
+        changed = true;
+      }
+    }
+  }
+  return views;
+}
+
+void check_conv_region(const Model& model, const std::vector<const Op*>& layers, const std::set<std::string>& views) {
+  for (auto* op : layers) {
+    if (op->kind != OpKind::Conv) continue;
+    if (const Op* p = model.producer(op->inputs.at(0)); p && (p->kind == OpKind::Dense || views.count(p->name)))
+      throw InputError(fmt::format("op '{}' (Conv) reads '{}' made by {} '{}' and cannot be mapped to the AIE array yet: "
+                                   "a conv reads the model input or another conv's output directly",
+                                   op->name, op->inputs[0], to_string(p->kind), p->name));
+    const auto& out = op->outputs.at(0);
+    if (is_graph_output(model, out))
+      throw InputError(fmt::format("op '{}' (Conv): its output '{}' is a graph output, which the AIE array does not "
+                                   "write yet (conv outputs go to other layers)",
+                                   op->name, out));
+    for (auto* c : model.consumers(out))
+      if (!is_layer_op(c->kind) && !views.count(c->name))
+        throw InputError(fmt::format("op '{}' ({}) reads the output of conv '{}' and cannot be mapped to the AIE array "
+                                     "yet (conv outputs go to Conv or Dense layers, through Reshape/Flatten/Transpose)",
+                                     c->name, to_string(c->kind), op->name));
+  }
+}
+
+void conv_layer_dims(LayerShape& s, const Model& model, const Op& conv, int64_t batch) {
+  const auto& w = model.tensor(conv.inputs.at(1));
+  const auto& x = model.tensor(conv.inputs.at(0)).sample_shape();
+  const auto& y = model.tensor(conv.outputs.at(0)).sample_shape();
+  if (x.size() < 2 || x.size() > 3 || y.size() != x.size() || w.shape.size() != x.size() + 1)
+    throw InputError(fmt::format("conv '{}': only 1-D and 2-D convolutions map to the array", conv.name));
+  s.in_features = product({w.shape.begin() + 1, w.shape.end()});  // window: CI x KH x KW
+  s.out_features = y[0];
+  s.batch = batch * product({y.begin() + 1, y.end()});  // GEMM rows: batch x output positions
+}
+
+std::vector<BufferRequest> conv_kernel_requests(int64_t weight_bytes, int64_t input_bytes, int64_t im2col_bytes,
+                                                int64_t out_tiles_bytes, int64_t output_bytes, int64_t bias_bytes,
+                                                const Device& device) {
+  std::vector<BufferRequest> r{{"weights", weight_bytes, 1}, {"im2col", im2col_bytes, 1},
+                               {"out_tiles", out_tiles_bytes, 1}, {"output", output_bytes, 2}, {"input", input_bytes, 2}};
+  if (bias_bytes > 0) r.push_back({"bias", bias_bytes, 1});
+  r.push_back({"stack", device.stack_bytes, 1});
+  r.push_back({"heap", device.heap_bytes, 1});
+  return r;
+}
+
+namespace {
+
+std::optional<std::string> conv_violation(const LayerCandidate& c, int64_t im2col, int64_t out_tiles, const Device& d) {
+  const auto& s = c.layer;
+  if (c.cas_num > d.compute_rows) return fmt::format("needs {} rows; the array has {}", c.cas_num, d.compute_rows);
+  if ((c.cas_num - 1) * c.n_slice >= s.out_features)
+    return fmt::format("leaves chain {} without output channels (N = {} in aligned slices of {})", c.cas_num - 1,
+                       s.out_features, c.n_slice);
+  if (c.weight_bytes > d.bank_bytes())
+    return fmt::format("puts {} bytes of weights on each tile; weights must fit one {}-byte bank", c.weight_bytes,
+                       d.bank_bytes());
+  const auto req = conv_kernel_requests(c.weight_bytes, c.input_bytes, im2col, out_tiles, c.output_bytes, c.bias_bytes, d);
+  if (!pack_tile_memory(req, d))
+    return fmt::format("needs weights {}, input 2 x {}, im2col {}, GEMM tiles {}, output 2 x {}, bias {} bytes per tile "
+                       "(batch {}); they do not fit {} banks of {} bytes (a smaller BatchSize shrinks all but the weights)",
+                       c.weight_bytes, c.input_bytes, im2col, out_tiles, c.output_bytes, c.bias_bytes,
+                       c.batch_padded, d.data_memory_banks, d.bank_bytes());
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<LayerCandidate> enumerate_conv_candidates(const LayerShape& s, const Model& model, const Op& conv,
+                                                      const LayerConfig* o, const Device& d, std::string* why_none) {
+  if (o && ((o->cascade_length && *o->cascade_length != 1) || (o->cascade_num && *o->cascade_num != 1)))
+    throw InputError(fmt::format("layer '{}': CascadeLength/CascadeNum: a conv layer maps to one kernel for now (1 x 1)",
+                                 conv.name));
+  const auto x = model.tensor(conv.inputs.at(0)).sample_shape();
+  const auto y = model.tensor(conv.outputs.at(0)).sample_shape();
+  const int64_t samples = s.batch / product({y.begin() + 1, y.end()});  // s.batch holds the GEMM rows
+  const int64_t input_elems = product(x);
+  const int c_lo = 1, c_hi = 1;  // one kernel: it writes whole output rows (conv_layout.h)
+  const MmulShape tiling = o && o->tiling ? *o->tiling : s.default_tiling;
+  std::vector<LayerCandidate> out;
+  for (int c = c_hi; c >= c_lo; --c) {
+    auto cand = make_candidate(s, 1, c, tiling, d);
+    const int64_t im2col = cand.input_bytes, out_tiles = cand.output_bytes;  // batch_padded x k_slice / n_slice
+    cand.input_bytes = samples * input_elems * s.input_bytes;  // the whole batch, channels-last
+    cand.output_bytes = s.batch * s.out_features * s.output_bytes;  // rows x real channels
+    if (auto why = conv_violation(cand, im2col, out_tiles, d)) {
+      if (why_none && why_none->empty()) *why_none = fmt::format("{} chain(s): {}", c, *why);
+      continue;
+    }
+    out.push_back(std::move(cand));
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+void lower_conv_fields(LayerDesign& l, const Model& model, const Op& conv) {
+  const ConvGemm g = conv_gemm(model, conv);
+  l.op = "Conv";
+  l.conv = {g.channels_in, g.in_h, g.in_w, g.kernel_h, g.kernel_w, g.stride_h, g.stride_w,
+            g.dilation_h,  g.dilation_w, g.pad_h, g.pad_w, g.out_h, g.out_w};
+  l.in_features = g.channels_in * g.in_h * g.in_w;
+  for (auto& k : l.kernels) k.variant = "conv" + k.variant.substr(k.variant.find('_'));
+}
+
+void resolve_view_input(LayerDesign& l, const Model& model, const std::set<std::string>& views) {
+  std::vector<const Op*> chain;
+  std::string t = l.input_tensor;
+  for (const Op* p = model.producer(t); p && views.count(p->name); p = model.producer(t)) {
+    chain.insert(chain.begin(), p);
+    t = p->inputs.at(0);
+  }
+  if (chain.empty()) return;
+  // Follow the model's (NCHW) element numbering of the conv output through the views.
+  std::vector<int64_t> shape = model.tensor(t).sample_shape();
+  std::vector<int64_t> vals(static_cast<size_t>(product(shape)));
+  std::iota(vals.begin(), vals.end(), 0);
+  for (auto* op : chain) {
+    if (op->kind == OpKind::Transpose) {
+      const auto perm = op->get_ints("perm");
+      if (perm.size() != shape.size() + 1 || perm[0] != 0)
+        throw InputError(fmt::format("transpose '{}' moves the batch axis; it cannot be a view on the array", op->name));
+      std::vector<int64_t> sample_perm;
+      for (size_t i = 1; i < perm.size(); ++i) sample_perm.push_back(perm[i] - 1);
+      vals = transpose(vals, shape, sample_perm);
+    }
+    shape = model.tensor(op->outputs.at(0)).sample_shape();
+  }
+  if (static_cast<int64_t>(vals.size()) != l.in_features)
+    throw InputError(fmt::format("layer '{}': its input '{}' has {} features, the conv output '{}' {}", l.name,
+                                 l.input_tensor, l.in_features, t, vals.size()));
+  const auto conv_shape = model.tensor(t).sample_shape();
+  const int64_t channels = conv_shape[0], positions = product({conv_shape.begin() + 1, conv_shape.end()});
+  std::vector<int64_t> feature_of(vals.size());
+  for (size_t f = 0; f < vals.size(); ++f) feature_of[static_cast<size_t>(vals[f])] = static_cast<int64_t>(f);
+  std::vector<int64_t> order(vals.size());
+  bool identity = true;
+  for (int64_t p = 0; p < positions; ++p)
+    for (int64_t c = 0; c < channels; ++c) {
+      const int64_t k = p * channels + c;  // channels-last array order
+      order[static_cast<size_t>(k)] = feature_of[static_cast<size_t>(c * positions + p)];
+      identity = identity && order[static_cast<size_t>(k)] == k;
+    }
+  l.input_tensor = t;
+  l.input_order = identity ? std::vector<int64_t>{} : order;
+}
+
+}  // namespace aie4ml

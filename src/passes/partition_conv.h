@@ -1,0 +1,58 @@
+// Conv layers in the partition: what partition.cpp needs to map a Conv op like a Dense layer onto
+// the conv kernel (kernels/conv.h), and the layout ops the array realises as views.
+//
+// Reads: the quantised Model (Conv ops with integer codes; Reshape / Flatten / Transpose ops after them),
+//   the Config batch and the Device.
+// Writes: conv LayerShapes (K = window KH x KW x CI, N = output channels, GEMM rows = batch x OH x OW),
+//   legal candidates (one kernel per conv layer for now: cas_length = cas_num = 1), and the conv
+//   fields of a LayerDesign (geometry, in_features = one sample's channels-last input elements, variant
+//   conv_single). For a layer reading a conv output through views: the array tensor and the order of its
+//   input features (LayerDesign::input_order).
+// Checks: the per-tile memory of a conv kernel (weights in one bank; input, im2col scratch, output, bias,
+//   stack and heap in the banks); views only between a Conv and layers; a Conv reads a graph-side tensor
+//   or another Conv's output directly; a conv output is read only by layers (or views to them). InputError
+//   naming the op otherwise.
+#pragma once
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "design/design.h"
+#include "device/device.h"
+#include "ir/model.h"
+#include "passes/allocate_buffers.h"
+#include "passes/partition_cost.h"
+
+namespace aie4ml {
+
+// Reshape / Flatten / Transpose ops between a Conv output and the layers that read it: the array holds a
+// conv output channels-last, and such an op only renames which array element is which model feature, so
+// it becomes the reading layer's input_order instead of a host op. Names of those ops.
+std::set<std::string> array_views(const Model& model);
+
+// Checks the conv ops of the array region (see above); throws InputError naming the op.
+void check_conv_region(const Model& model, const std::vector<const Op*>& layers, const std::set<std::string>& views);
+
+// K, N and GEMM rows of a conv layer into `s` (types are filled by the caller as for Dense).
+void conv_layer_dims(LayerShape& s, const Model& model, const Op& conv, int64_t batch);
+
+// The data memory one conv kernel asks for, largest first (they are packed in order).
+std::vector<BufferRequest> conv_kernel_requests(int64_t weight_bytes, int64_t input_bytes, int64_t im2col_bytes,
+                                                int64_t out_tiles_bytes, int64_t output_bytes, int64_t bias_bytes,
+                                                const Device& device);
+
+// Legal candidates of a conv layer (one kernel: cas_length = cas_num = 1), and why the most parallel try fails when
+// there are none.
+std::vector<LayerCandidate> enumerate_conv_candidates(const LayerShape& s, const Model& model, const Op& conv,
+                                                      const LayerConfig* overrides, const Device& device,
+                                                      std::string* why_none = nullptr);
+
+// Conv fields of a layer lowered from `conv` (op, in_features, geometry, kernel variants).
+void lower_conv_fields(LayerDesign& l, const Model& model, const Op& conv);
+
+// A layer whose input is produced through views: its input tensor becomes the conv output the array
+// carries, and input_order maps array features to the model's (empty when the identity).
+void resolve_view_input(LayerDesign& l, const Model& model, const std::set<std::string>& views);
+
+}  // namespace aie4ml

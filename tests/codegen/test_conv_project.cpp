@@ -1,0 +1,293 @@
+// Conv layers through the mapping and codegen: the shared Keras CNNs plan to a legal Design whose conv
+// layers run the conv kernel, the memory tile between a conv and a Dense holds channels-last samples,
+// a Flatten of a channels-first conv output becomes the Dense's input_order, the performance model times
+// conv kernels with conv_cost, and the generated sources call conv_single_rows. (Bit-exactness in
+// emulation: tests/scripts/verify_cnn.sh.)
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "codegen/aie_sources.h"
+#include "codegen/kernel_spec.h"
+#include "design/conv_layout.h"
+#include "design/tiling.h"
+#include "device/catalog.h"
+#include "frontend/onnx_import.h"
+#include "passes/canonicalize.h"
+#include "passes/check_design.h"
+#include "passes/conv_gemm.h"
+#include "passes/partition.h"
+#include "passes/partition_conv.h"
+#include "passes/plan_design.h"
+#include "passes/quantize.h"
+#include "sim/conv_cost.h"
+#include "sim/perf_model.h"
+#include "sim/perf_params.h"
+#include "support/error.h"
+
+namespace aie4ml {
+namespace {
+
+namespace fs = std::filesystem;
+
+const Device& ve2802() { return DeviceCatalog::builtin().get("ve2802"); }
+
+Config int8_config() {
+  Config c;
+  c.batch_size = 8;
+  c.default_precision = parse_numeric_type("ap_fixed<8,3>");
+  return c;
+}
+
+// The shared model quantised as `aie4ml compile` does, or nullopt (test skipped) when it is absent.
+std::optional<Model> shared(const std::string& name, const Config& c) {
+  const fs::path p = fs::path(AIE4ML_SHARED_MODELS) / (name + ".onnx");
+  if (!fs::exists(p)) return std::nullopt;
+  Model m = import_onnx(p);
+  canonicalize(m);
+  quantize_model(m, c);
+  return m;
+}
+
+#define SHARED_OR_SKIP(var, name, config)                                  \
+  auto var##_opt = shared(name, config);                                   \
+  if (!var##_opt) GTEST_SKIP() << name << ".onnx not in " AIE4ML_SHARED_MODELS; \
+  Model& var = *var##_opt
+
+std::vector<const LayerDesign*> conv_layers(const Design& d) {
+  std::vector<const LayerDesign*> out;
+  for (auto& l : d.layers)
+    if (l.op == "Conv") out.push_back(&l);
+  return out;
+}
+
+TEST(ConvProject, Conv1dKerasMapsEveryConvToOneConvKernel) {
+  SHARED_OR_SKIP(m, "conv1d_small_keras", int8_config());
+  const Design d = plan_design(m, int8_config(), ve2802());
+  const auto convs = conv_layers(d);
+  ASSERT_EQ(convs.size(), 3u);
+  const auto x = m.tensor(m.inputs[0]).sample_shape();  // Keras NWC: [10, 4]
+  ASSERT_EQ(x, (std::vector<int64_t>{10, 4}));
+  const LayerDesign& first = *convs[0];
+  EXPECT_EQ(first.in_features, 40);  // one sample, channels-last
+  // kernel 4, pads [1, 2], stride 1: 10 output positions, 3 filters
+  EXPECT_EQ(first.conv, (std::vector<int64_t>{4, 1, 10, 1, 4, 1, 1, 1, 1, 0, 1, 1, 10}));
+  EXPECT_EQ(first.out_features, 3);
+  EXPECT_EQ(first.batch_padded, 80);  // 8 samples x 10 positions
+  for (auto* l : convs) {
+    ASSERT_EQ(l->kernels.size(), 1u);
+    EXPECT_EQ(l->kernels[0].variant, "conv_single");
+    EXPECT_GE(l->k_slice, conv_layout::window(*l));
+  }
+  // The second conv reads the first's output directly: 10 positions x 3 channels.
+  EXPECT_EQ(convs[1]->input_tensor, convs[0]->output_tensor);
+  EXPECT_EQ(convs[1]->in_features, 30);
+  // The Flatten (Reshape) after the last conv is a view: the Dense reads the conv output, nothing on the
+  // host between layers.
+  const LayerDesign* dense = d.layer("Gemm_biased_tensor_name");
+  ASSERT_NE(dense, nullptr);
+  EXPECT_EQ(dense->input_tensor, convs[2]->output_tensor);
+  EXPECT_TRUE(dense->input_order.empty());  // one channel: NCW and NWC flatten alike
+  for (auto& h : d.host_ops) EXPECT_NE(h.stage, "between") << h.name;
+  ASSERT_FALSE(d.host_ops.empty());
+  EXPECT_EQ(d.host_ops.front().op, "Transpose");
+  EXPECT_EQ(d.host_ops.front().stage, "before");
+  EXPECT_TRUE(check_design(d, ve2802()).empty());
+  // The host streams the first conv's input channels-last: element (w, c) of a sample is NCW value c * 10 + w.
+  std::vector<int64_t> ncw(2 * 40);
+  for (size_t i = 0; i < ncw.size(); ++i) ncw[i] = static_cast<int64_t>(i);
+  const auto nwc = conv_layout::to_array_layout(d, first.input_tensor, ncw, 2);
+  for (int64_t b = 0; b < 2; ++b)
+    for (int64_t w = 0; w < 10; ++w)
+      for (int64_t c = 0; c < 4; ++c) ASSERT_EQ(nwc[b * 40 + w * 4 + c], b * 40 + c * 10 + w);
+  // design.json keeps the conv fields.
+  const Design back = Design::from_json(d.to_json());
+  EXPECT_EQ(back.layer(first.name)->conv, first.conv);
+}
+
+TEST(ConvProject, ConvToDenseBufferHoldsChannelsLastSamples) {
+  SHARED_OR_SKIP(m, "conv2d_small_keras", int8_config());
+  const Design d = plan_design(m, int8_config(), ve2802());
+  const auto convs = conv_layers(d);
+  ASSERT_EQ(convs.size(), 1u);
+  const LayerDesign& conv = *convs[0];
+  const SharedBuffer* sb = nullptr;
+  for (auto& b : d.shared_buffers)
+    if (b.tensor == conv.output_tensor) sb = &b;
+  ASSERT_NE(sb, nullptr);
+  ASSERT_EQ(sb->writers.size(), 1u);
+  const int64_t channels = 2, positions = 64, row = sb->dimension[0];
+  ASSERT_GE(row, positions * channels);
+  // The conv kernel streams y[b][position][channel]; each must land at sample b's row, feature
+  // position x channels + channel (what the Transpose to NHWC + Flatten of the model reads).
+  const auto addrs = expand_access(sb->writers[0].access);
+  ASSERT_EQ(addrs.size(), static_cast<size_t>(d.batch * positions * channels));
+  size_t i = 0;
+  for (int64_t b = 0; b < d.batch; ++b)
+    for (int64_t p = 0; p < positions; ++p)
+      for (int64_t c = 0; c < channels; ++c, ++i) ASSERT_EQ(addrs[i], b * row + p * channels + c) << b << " " << p << " " << c;
+  EXPECT_EQ(conv.in_features, 64);  // 8 x 8 pixels of one channel
+}
+
+// conv -> Flatten -> Dense with a channels-first conv output [N, 2, 3]: the array holds it channels-last,
+// so array feature (position p, channel c) = p * 2 + c is the model's feature c * 3 + p.
+Model conv_flatten_dense(bool transpose_first) {
+  Model m;
+  m.name = "view";
+  auto act = [&](const std::string& n, std::vector<int64_t> shape) {
+    Tensor t;
+    t.name = n;
+    t.shape = std::move(shape);
+    m.add_tensor(t);
+  };
+  act("x", {kBatch, 1, 3});
+  act("c", {kBatch, 2, 3});
+  act("f", {kBatch, 6});
+  act("y", {kBatch, 4});
+  Tensor w;
+  w.name = "w";
+  w.shape = {6, 4};
+  w.is_constant = true;
+  m.add_tensor(w);
+  Op conv;
+  conv.kind = OpKind::Conv;
+  conv.name = "conv";
+  conv.inputs = {"x", "w"};
+  conv.outputs = {"c"};
+  m.ops.push_back(conv);
+  std::string flat_in = "c";
+  if (transpose_first) {
+    act("t", {kBatch, 3, 2});
+    Op t;
+    t.kind = OpKind::Transpose;
+    t.name = "to_nwc";
+    t.inputs = {"c"};
+    t.outputs = {"t"};
+    t.attrs["perm"] = std::vector<int64_t>{0, 2, 1};
+    m.ops.push_back(t);
+    flat_in = "t";
+  }
+  Op flat;
+  flat.kind = OpKind::Flatten;
+  flat.name = "flat";
+  flat.inputs = {flat_in};
+  flat.outputs = {"f"};
+  m.ops.push_back(flat);
+  Op dense;
+  dense.kind = OpKind::Dense;
+  dense.name = "fc";
+  dense.inputs = {"f", "w"};
+  dense.outputs = {"y"};
+  m.ops.push_back(dense);
+  m.inputs = {"x"};
+  m.outputs = {"y"};
+  return m;
+}
+
+TEST(ConvProject, FlattenOfChannelsFirstConvOutputBecomesInputOrder) {
+  const Model m = conv_flatten_dense(false);
+  const auto views = array_views(m);
+  EXPECT_EQ(views, (std::set<std::string>{"flat"}));
+  LayerDesign fc;
+  fc.name = "fc";
+  fc.input_tensor = "f";
+  fc.in_features = 6;
+  resolve_view_input(fc, m, views);
+  EXPECT_EQ(fc.input_tensor, "c");
+  EXPECT_EQ(fc.input_order, (std::vector<int64_t>{0, 3, 1, 4, 2, 5}));
+
+  const Model keras = conv_flatten_dense(true);  // Transpose to channels-last, then Flatten: the identity
+  const auto kviews = array_views(keras);
+  EXPECT_EQ(kviews, (std::set<std::string>{"to_nwc", "flat"}));
+  LayerDesign kfc = fc;
+  kfc.input_tensor = "f";
+  kfc.input_order.clear();
+  resolve_view_input(kfc, keras, kviews);
+  EXPECT_EQ(kfc.input_tensor, "c");
+  EXPECT_TRUE(kfc.input_order.empty());
+}
+
+TEST(ConvProject, PerfReportTimesConvLayersWithConvCost) {
+  SHARED_OR_SKIP(m, "conv2d_small_keras", int8_config());
+  const Design d = plan_design(m, int8_config(), ve2802());
+  const LayerDesign& conv = *conv_layers(d).at(0);
+  const auto r = perf::simulate(d, ve2802());
+  const perf::LayerPerf* lp = nullptr;
+  for (auto& l : r.layers)
+    if (l.name == conv.name) lp = &l;
+  ASSERT_NE(lp, nullptr);
+  // The same kernel described from the model's Conv op: 8 samples, 3x3 taps of 1 channel, 64 positions.
+  const ConvGemm g = conv_gemm(m, *m.find_op(conv.name));
+  ConvKernelDesc k;
+  k.types = KernelTypePair::Int8xInt8;
+  k.acc = conv.acc_bits > 32 ? AccKind::Acc64 : AccKind::Acc32;
+  k.tile_m = conv.tile_m, k.tile_k = conv.tile_k, k.tile_n = conv.tile_n;
+  k.batch = 8;
+  k.channels_in = static_cast<int>(g.channels_in);
+  k.out_positions = static_cast<int>(g.positions());
+  k.taps = static_cast<int>(g.kernel_h * g.kernel_w);
+  k.n = static_cast<int>(conv.n_slice);
+  k.channels_out = static_cast<int>(g.channels_out);
+  k.relu = conv.activation == "relu";
+  k.k_slice = static_cast<int>(conv.k_slice);
+  k.rows_output = true;
+  const auto cost = conv_kernel_cost(k, perf::params_for(ve2802()).core);
+  EXPECT_EQ(lp->kernel_cycles, cost.cycles);
+  EXPECT_GT(cost.im2col_cycles, 0);
+  EXPECT_EQ(cost.repack_elements, 8 * 64 * 2);
+  EXPECT_GT(lp->utilisation, 0);
+  EXPECT_LE(lp->utilisation, 1.0);
+  EXPECT_EQ(lp->macs_per_batch, 8 * 64 * 9 * 2);  // batch x positions x window x filters
+}
+
+TEST(ConvProject, SourcesCallTheConvKernelWithTheLayerGeometry) {
+  SHARED_OR_SKIP(m, "conv1d_small_keras", int8_config());
+  const Design d = plan_design(m, int8_config(), ve2802());
+  const auto specs = codegen::kernel_specs(d, m);
+  const auto files = codegen::aie_sources(d, specs, ve2802(), 1);
+  const LayerDesign& conv = *conv_layers(d).at(0);
+  const std::string prefix = codegen::c_identifier(conv.name);
+  const std::string geometry = conv_gemm(m, *m.find_op(conv.name)).geometry_args();
+  bool found = false;
+  for (auto& f : files) {
+    if (f.path == "aie/src/" + prefix + ".cc") {
+      found = true;
+      EXPECT_NE(f.text.find("conv_single_rows<"), std::string::npos) << f.text;
+      EXPECT_NE(f.text.find("conv_geometry<" + geometry + ">"), std::string::npos) << f.text;
+    }
+    if (f.path == "aie/parameters.h")  // input: 8 samples x 40 elements; output: 8 x 10 positions x 3 channels
+      EXPECT_NE(f.text.find("input_elems = 320, output_elems = 240"), std::string::npos) << f.text;
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(ConvProject, ConvThatDoesNotFitOneTileIsRefusedWithItsMemory) {
+  Config big = int8_config();
+  big.batch_size = 64;  // 4096 GEMM rows: the im2col and GEMM-result buffers alone need 2 x 64 KB
+  SHARED_OR_SKIP(m, "conv2d_small_keras", big);
+  try {
+    plan_design(m, big, ve2802());
+    FAIL() << "batch 64 should not fit one tile";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("conv layer 'Conv2D__' has no legal partition"), std::string::npos) << what;
+    EXPECT_NE(what.find("im2col 65536"), std::string::npos) << what;  // 4096 rows x 16 window columns
+  }
+}
+
+TEST(ConvProject, PoolBetweenConvAndDenseIsRefusedByName) {
+  const fs::path p = fs::path(AIE4ML_TEST_DATA) / "cnn" / "qdq_cnn2d_keras.onnx";
+  if (!fs::exists(p)) GTEST_SKIP() << p << " not generated";
+  Model m = import_onnx(p);
+  canonicalize(m);
+  quantize_model(m, Config{});
+  try {
+    array_region(m);
+    FAIL() << "a MaxPool after a conv should not map yet";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'pool1' (MaxPool)"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace aie4ml

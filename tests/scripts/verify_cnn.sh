@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The shared Keras CNNs (conv1d_small_keras: three Conv1D + Flatten + two Dense + Softmax;
+# conv2d_small_keras: Conv2D + Transpose/Flatten + Dense + Softmax) compiled for ve2802 with an
+# hls4ml-style int8 config (ap_fixed<8,3>) and an int16 one (ap_fixed<16,6,AP_RND_CONV,AP_SAT>): every Conv
+# is an array layer running the conv kernel (kernels/conv.h, conv_single_rows), the Flatten/Transpose
+# between the last conv and the Dense is a view (no host op between layers), and `aie4ml verify` proves
+# the project bit-exact against the reference interpreter on 1000 random samples, layer by layer.
+# report.json has cycles and utilisation for the conv layers.
+# Env (set by CTest): AIE4ML, AIE4ML_SHARED_MODELS, AIE4ML_PYTHON. Exit 77 = skipped.
+set -euo pipefail
+PY=${AIE4ML_PYTHON:-/usr/bin/python3}
+models=${AIE4ML_SHARED_MODELS:-}
+[ -f "$models/conv1d_small_keras.onnx" ] && [ -f "$models/conv2d_small_keras.onnx" ] ||
+  { echo "SKIP: the shared conv models are not in '$models'"; exit 77; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+echo '{"Model": {"Precision": "ap_fixed<8,3>", "ReuseFactor": 1, "Strategy": "Latency", "BatchSize": 8}}' > "$work/int8.json"
+echo '{"Model": {"Precision": "ap_fixed<16,6,AP_RND_CONV,AP_SAT>", "ReuseFactor": 1, "BatchSize": 8}}' > "$work/int16.json"
+
+for model in conv1d_small_keras conv2d_small_keras; do
+  for prec in int8 int16; do
+    prj="$work/${model}_$prec"
+    "$AIE4ML" compile "$models/$model.onnx" -c "$work/$prec.json" -o "$prj" > "$prj.log" 2>&1 ||
+      { cat "$prj.log"; fail "$model $prec: compile"; }
+    grep -q "no AIE project written" "$prj.log" && { cat "$prj.log"; fail "$model $prec: no project"; }
+    "$PY" - "$prj" "$model" <<'PY' || fail "$model $prec: design/report"
+import json, sys
+prj, model = sys.argv[1], sys.argv[2]
+d = json.load(open(prj + "/design.json"))
+m = json.load(open(prj + "/model.json"))
+convs = [l for l in d["layers"] if l["op"] == "Conv"]
+want = {"conv1d_small_keras": 3, "conv2d_small_keras": 1}[model]
+assert len(convs) == want, [l["op"] for l in d["layers"]]
+kinds = {op["name"]: op["kind"] for op in m["ops"]}
+for l in convs:
+    assert kinds[l["name"]] == "Conv" and len(l["conv"]) == 13 and len(l["kernels"]) == 1, l["name"]
+    assert l["kernels"][0]["variant"] == "conv_single"
+# Nothing runs on the host between layers: input layout ops before the first conv, at most the final
+# Softmax after the last layer (when the kernels cannot take it as an epilogue).
+for h in d["host_ops"]:
+    assert (h["stage"], h["op"]) in (("before", "Transpose"), ("before", "Reshape"), ("after", "Softmax")), h
+# The dense after the convs reads the last conv's output tensor (the Flatten is a view).
+dense = [l for l in d["layers"] if l["op"] == "Dense"][0]
+assert dense["input_tensor"] == convs[-1]["output_tensor"], (dense["input_tensor"], convs[-1]["output_tensor"])
+r = json.load(open(prj + "/report.json"))
+for l in convs:
+    rl = [x for x in r["layers"] if x["name"] == l["name"]][0]
+    assert rl["op"] == "Conv" and rl["kernel_cycles"] > 0 and 0 < rl["utilisation"] <= 1, rl
+PY
+    grep -q "conv_single_rows" "$prj"/aie/src/*.cc || fail "$model $prec: no conv kernel in aie/src"
+    "$AIE4ML" report "$prj" > "$prj.report" 2>&1 || { cat "$prj.report"; fail "$model $prec: report"; }
+    grep -Eq "^Conv[0-9A-Za-z_]* +Conv +[0-9]+->[0-9]+ +1x1 +1 +[1-9][0-9]* " "$prj.report" ||
+      { cat "$prj.report"; fail "$model $prec: no conv row with cycles in aie4ml report"; }
+    "$AIE4ML" verify "$prj" --samples 1000 > "$prj.verify" 2>&1 || { cat "$prj.verify"; fail "$model $prec: verify"; }
+    grep -q "^bit-exact: 1000/1000 samples$" "$prj.verify" || { cat "$prj.verify"; fail "$model $prec: not 1000/1000"; }
+    "$PY" - "$prj" "$prj.verify" <<'PY' || { cat "$prj.verify"; fail "$model $prec: conv layers not bit-exact"; }
+import json, sys
+d = json.load(open(sys.argv[1] + "/design.json"))
+line = [l for l in open(sys.argv[2]) if l.startswith("layers bit-exact:")][0]
+exact = {n.strip() for n in line.split(":", 1)[1].split(",")}
+assert all(l["name"] in exact for l in d["layers"]), (line, [l["name"] for l in d["layers"]])
+PY
+    echo "ok: $model $prec bit-exact 1000/1000"
+  done
+done
+# A channels-first (PyTorch-style) QDQ CNN whose Flatten feeds the Dense directly, with batch 3 (GEMM rows
+# 3 x 16 and 3 x 8, padded to the mmul shape): the Dense reads the conv output through input_order.
+flat=${AIE4ML_TEST_DATA:-}/cnn/qdq_cnn1d_flat.onnx
+if [ -f "$flat" ]; then
+  prj="$work/flat"
+  "$AIE4ML" compile "$flat" --batch 3 -o "$prj" > "$prj.log" 2>&1 || { cat "$prj.log"; fail "qdq_cnn1d_flat: compile"; }
+  "$PY" - "$prj" <<'PY' || fail "qdq_cnn1d_flat: design"
+import json, sys
+d = json.load(open(sys.argv[1] + "/design.json"))
+assert [l["op"] for l in d["layers"]] == ["Conv", "Conv", "Dense"], d["layers"]
+fc = d["layers"][2]
+# array feature p * 4 + c (8 positions, 4 channels) is the model's NCW feature c * 8 + p
+assert fc["input_order"] == [c * 8 + p for p in range(8) for c in range(4)], fc.get("input_order")
+assert d["host_ops"] == [], d["host_ops"]
+PY
+  "$AIE4ML" verify "$prj" --input "${flat%.onnx}_x.npy" > "$prj.verify" 2>&1 || { cat "$prj.verify"; fail "qdq_cnn1d_flat: verify"; }
+  grep -q "^layers bit-exact: conv1, conv2, fc$" "$prj.verify" && grep -Eq "^bit-exact: ([0-9]+)/\1 samples$" "$prj.verify" ||
+    { cat "$prj.verify"; fail "qdq_cnn1d_flat: not bit-exact"; }
+  echo "ok: qdq_cnn1d_flat (channels-first Flatten) bit-exact"
+fi
+echo "PASS (conv1d/conv2d_small_keras x int8/int16 on ve2802: conv layers on the array, bit-exact 1000/1000)"
