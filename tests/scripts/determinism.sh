@@ -3,8 +3,8 @@
 # directories (every file, across runs, output locations and model paths given relative or absolute),
 # and `predict` gives byte-identical .npy files (values, --raw codes, --float-output) whatever --threads.
 # Models: tests/models/make_reliability_models.py (a 3-layer MLP with per-layer precisions and a cascade
-# override, 257 samples: not a multiple of any thread count), a generated QDQ model, and a real model
-# when ../shared/models is present.
+# override, 257 samples: not a multiple of any thread count), generated QDQ, CNN and encoder models, and a
+# real model (fixed point and bf16) when ../shared/models is present.
 # Env (set by CTest): AIE4ML, AIE4ML_TEST_DATA, AIE4ML_SHARED_MODELS.
 set -euo pipefail
 cli=$(realpath "${AIE4ML:?AIE4ML must point to the aie4ml executable}")
@@ -36,9 +36,15 @@ rel=$data/reliability
 same_project mlp_det "$rel/mlp_det.onnx" -c "$rel/mlp_det_config.json"
 same_project qdq8_jet "$data/qdq/qdq8_jet.onnx" --batch 4
 same_project calibrated "$data/qdq/float_mlp.onnx" --calibrate "$data/qdq/float_mlp_x.npy"
+# Conv layers on the array (channels-first Flatten into a Dense) and the integer encoder (LayerNorm,
+# MatMul of activations; model files only, it has no AIE mapping yet).
+same_project qdq_cnn1d_flat "$data/cnn/qdq_cnn1d_flat.onnx" --batch 3
+same_project qdq8_encoder "$data/transformer/qdq8_encoder.onnx"
 if [ -n "$shared" ] && [ -f "$shared/three_layer_keras.onnx" ]; then
   echo '{"Model": {"Precision": "ap_fixed<16,6>"}}' >"$work/p16.json"
   same_project three_layer_keras "$shared/three_layer_keras.onnx" -c "$work/p16.json" --device ve2602
+  echo '{"Model": {"Precision": "bf16"}}' >"$work/bf16.json"
+  same_project three_layer_keras_bf16 "$shared/three_layer_keras.onnx" -c "$work/bf16.json"
 else
   echo "shared models not present: real-model check skipped"
 fi
