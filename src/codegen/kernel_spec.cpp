@@ -77,6 +77,23 @@ std::string saturation_of(const LayerDesign& l, const FixedType& y) {
   return std::string(*s);
 }
 
+// The kernel grid of a layer whose GEMM has `rows` rows and `k` inputs (a Dense: the batch and its
+// features; a conv: batch x positions and the window).
+DenseGrid layer_grid(const LayerDesign& l, int64_t rows, int64_t k) {
+  DenseGrid g;
+  g.batch = static_cast<int>(rows);
+  g.in_features = static_cast<int>(k);
+  g.out_features = static_cast<int>(l.out_features);
+  g.cas_length = l.cas_length;
+  g.cas_num = l.cas_num;
+  g.tiling = {l.tile_m, l.tile_k, l.tile_n};
+  g.m_padded = static_cast<int>(l.batch_padded);
+  g.k_slice = static_cast<int>(l.k_slice);
+  g.n_slice = static_cast<int>(l.n_slice);
+  g.validate(l.name);
+  return g;
+}
+
 }  // namespace
 
 // A bf16 layer (passes/to_bf16.h): bfloat16 x bfloat16 -> bfloat16, accfloat, bias added after the
@@ -100,16 +117,7 @@ static DenseKernelSpec bf16_dense_kernel_spec(const LayerDesign& l, const Model&
   s.relu = l.activation == "relu";
   s.rounding = "conv_even";
   s.saturation = "none";
-  s.grid.batch = static_cast<int>(batch);
-  s.grid.in_features = static_cast<int>(l.in_features);
-  s.grid.out_features = static_cast<int>(l.out_features);
-  s.grid.cas_length = l.cas_length;
-  s.grid.cas_num = l.cas_num;
-  s.grid.tiling = {l.tile_m, l.tile_k, l.tile_n};
-  s.grid.m_padded = static_cast<int>(l.batch_padded);
-  s.grid.k_slice = static_cast<int>(l.k_slice);
-  s.grid.n_slice = static_cast<int>(l.n_slice);
-  s.grid.validate(l.name);
+  s.grid = layer_grid(l, batch, l.in_features);
   const auto wc = codes_of(m, l.weight_tensor, l.name, static_cast<size_t>(l.in_features * l.out_features));
   std::vector<int64_t> bc;
   if (!l.bias_tensor.empty()) bc = codes_of(m, l.bias_tensor, l.name, static_cast<size_t>(l.out_features));
@@ -150,16 +158,7 @@ DenseKernelSpec dense_kernel_spec(const LayerDesign& l, const Model& m, int64_t 
   s.rounding = rounding_of(l, y);
   s.saturation = saturation_of(l, y);
 
-  s.grid.batch = static_cast<int>(conv_layout::gemm_rows(l, batch));
-  s.grid.in_features = static_cast<int>(conv_layout::gemm_k(l));
-  s.grid.out_features = static_cast<int>(l.out_features);
-  s.grid.cas_length = l.cas_length;
-  s.grid.cas_num = l.cas_num;
-  s.grid.tiling = {l.tile_m, l.tile_k, l.tile_n};
-  s.grid.m_padded = static_cast<int>(l.batch_padded);
-  s.grid.k_slice = static_cast<int>(l.k_slice);
-  s.grid.n_slice = static_cast<int>(l.n_slice);
-  s.grid.validate(l.name);
+  s.grid = layer_grid(l, conv_layout::gemm_rows(l, batch), conv_layout::gemm_k(l));
 
   std::vector<int64_t> wc;
   if (l.is_conv()) {  // the im2col GEMM matrix (passes/conv_gemm.h)

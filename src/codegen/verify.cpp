@@ -111,20 +111,31 @@ Project load_project(const fs::path& dir) {
   return p;
 }
 
+// --input gives one array: the model must have one input.
+const std::string& the_input(const std::vector<std::string>& input_names) {
+  if (input_names.size() != 1)
+    throw InputError(fmt::format("the model has {} inputs; --input gives one", input_names.size()));
+  return input_names[0];
+}
+
+// The values of --input for input `name` (`per` elements per sample), at most --samples of them.
+std::vector<double> npy_input_values(const VerifyOptions& o, const std::string& name, int64_t per, int64_t& samples) {
+  const NpyArray x = read_npy(o.input);
+  if (x.shape.empty() || per <= 0 || x.shape[0] * per != x.size())
+    throw InputError(fmt::format("{}: shape does not hold samples of {} elements for input '{}'", o.input.string(), per,
+                                 name));
+  samples = o.samples ? std::min(*o.samples, x.shape[0]) : x.shape[0];
+  std::vector<double> values = x.to_doubles();
+  values.resize(static_cast<size_t>(samples * per));
+  return values;
+}
+
 // The model's input codes: from the .npy (quantised as `predict` does) or random.
 std::vector<std::vector<int64_t>> sample_inputs(const VerifyOptions& o, const IntegerInterpreter& interp, int64_t& samples) {
   std::vector<std::vector<int64_t>> inputs;
   if (!o.input.empty()) {
-    if (interp.input_names().size() != 1)
-      throw InputError(fmt::format("the model has {} inputs; --input gives one", interp.input_names().size()));
-    const std::string& name = interp.input_names()[0];
-    const NpyArray x = read_npy(o.input);
-    const int64_t per = interp.sample_elements(name);
-    if (x.shape.empty() || per <= 0 || x.shape[0] * per != x.size())
-      throw InputError(fmt::format("{}: shape does not hold samples of {} elements for input '{}'", o.input.string(), per, name));
-    samples = o.samples ? std::min(*o.samples, x.shape[0]) : x.shape[0];
-    std::vector<double> values = x.to_doubles();
-    values.resize(static_cast<size_t>(samples * per));
+    const std::string& name = the_input(interp.input_names());
+    const std::vector<double> values = npy_input_values(o, name, interp.sample_elements(name), samples);
     std::vector<int64_t> codes(values.size());
     sim::quantize_values(values.data(), codes.data(), static_cast<int64_t>(values.size()), interp.type(name));
     inputs.push_back(std::move(codes));
@@ -146,16 +157,8 @@ std::vector<std::vector<int64_t>> sample_inputs(const VerifyOptions& o, const In
 std::vector<std::vector<int64_t>> bf16_sample_inputs(const VerifyOptions& o, const Bf16Interpreter& interp, int64_t& samples) {
   std::vector<std::vector<int64_t>> inputs;
   if (!o.input.empty()) {
-    if (interp.input_names().size() != 1)
-      throw InputError(fmt::format("the model has {} inputs; --input gives one", interp.input_names().size()));
-    const std::string& name = interp.input_names()[0];
-    const NpyArray x = read_npy(o.input);
-    const int64_t per = interp.sample_elements(name);
-    if (x.shape.empty() || per <= 0 || x.shape[0] * per != x.size())
-      throw InputError(fmt::format("{}: shape does not hold samples of {} elements for input '{}'", o.input.string(), per, name));
-    samples = o.samples ? std::min(*o.samples, x.shape[0]) : x.shape[0];
-    std::vector<double> values = x.to_doubles();
-    values.resize(static_cast<size_t>(samples * per));
+    const std::string& name = the_input(interp.input_names());
+    const std::vector<double> values = npy_input_values(o, name, interp.sample_elements(name), samples);
     std::vector<int64_t> codes(values.size());
     std::transform(values.begin(), values.end(), codes.begin(), sim::bf16_code_of);
     inputs.push_back(std::move(codes));
