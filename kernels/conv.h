@@ -115,24 +115,63 @@ void conv_single(adf::input_buffer<typename Cfg::a_type>& __restrict in,
   detail::dense_body<typename Cfg::dense, cascade_pos::single>(im2col, weights, bias, out.data(), nullptr, nullptr);
 }
 
+// A MaxPool fused after the conv (no padding, dilation 1): window PKH x PKW, stride PSH x PSW over the
+// OH x OW output positions. The default 1 x 1 / 1 x 1 is no pool.
+template <unsigned PKH = 1, unsigned PKW = 1, unsigned PSH = 1, unsigned PSW = 1>
+struct conv_pool {
+  static constexpr unsigned kernel_h = PKH, kernel_w = PKW, stride_h = PSH, stride_w = PSW;
+  static constexpr bool none = PKH == 1 && PKW == 1 && PSH == 1 && PSW == 1;
+  static_assert(PKH > 0 && PKW > 0 && PSH > 0 && PSW > 0, "conv_pool: every size must be positive");
+};
+
 namespace detail {
+
+// Element (r, c) of the tiled GEMM result (dense output layout, M x N).
+template <class Cfg>
+typename Cfg::c_type conv_tile_at(const typename Cfg::c_type* __restrict tiles, unsigned r, unsigned c) {
+  constexpr dense_schedule S = Cfg::dense::schedule;
+  return tiles[((r / S.tile_m) * S.n_tiles() + c / S.tile_n) * S.size_c() + (r % S.tile_m) * S.tile_n + c % S.tile_n];
+}
 
 // The tiled GEMM result (dense output layout, M x N) as plain rows of the first Channels channels:
 // out[r * Channels + c] for the real rows r < Cfg::rows, i.e. the batch channels-last, x[b][oh][ow][c].
-template <class Cfg, unsigned Channels>
+// With a Pool, each output row is a pooled position (b, ph, pw) and holds, per channel, the max of the
+// window's codes: they are already requantised (and ReLU'd), and max commutes with that monotone step,
+// so this is MaxPool's integer result on the conv output.
+template <class Cfg, unsigned Channels, class Pool = conv_pool<>>
 void conv_untile(const typename Cfg::c_type* __restrict tiles, typename Cfg::c_type* __restrict out) {
-  constexpr dense_schedule S = Cfg::dense::schedule;
-  for (unsigned r = 0; r < Cfg::rows; ++r)
-    for (unsigned c = 0; c < Channels; ++c)
-      *out++ = tiles[((r / S.tile_m) * S.n_tiles() + c / S.tile_n) * S.size_c() + (r % S.tile_m) * S.tile_n + c % S.tile_n];
+  using G = typename Cfg::geometry;
+  if constexpr (Pool::none) {
+    for (unsigned r = 0; r < Cfg::rows; ++r)
+      for (unsigned c = 0; c < Channels; ++c) *out++ = conv_tile_at<Cfg>(tiles, r, c);
+  } else {
+    static_assert(Pool::kernel_h <= G::out_h && Pool::kernel_w <= G::out_w, "conv_untile: pool window larger than the output");
+    constexpr unsigned ph_n = (G::out_h - Pool::kernel_h) / Pool::stride_h + 1;
+    constexpr unsigned pw_n = (G::out_w - Pool::kernel_w) / Pool::stride_w + 1;
+    for (unsigned b = 0; b < Cfg::batch; ++b)
+      for (unsigned ph = 0; ph < ph_n; ++ph)
+        for (unsigned pw = 0; pw < pw_n; ++pw) {
+          const unsigned r0 = b * G::positions + ph * Pool::stride_h * G::out_w + pw * Pool::stride_w;
+          for (unsigned c = 0; c < Channels; ++c) {
+            typename Cfg::c_type best = conv_tile_at<Cfg>(tiles, r0, c);
+            for (unsigned i = 0; i < Pool::kernel_h; ++i)
+              for (unsigned j = 0; j < Pool::kernel_w; ++j) {
+                const typename Cfg::c_type v = conv_tile_at<Cfg>(tiles, r0 + i * G::out_w + j, c);
+                best = v > best ? v : best;
+              }
+            *out++ = best;
+          }
+        }
+  }
 }
 
 }  // namespace detail
 
 // conv_single writing its output as the next layer reads it (README "Conv", output rows): the batch
 // channels-last with exactly Channels (<= N) channels per position, no padding rows or channels. The
-// GEMM result goes to a tile-local buffer first; the repack is scalar (one element per cycle).
-template <class Cfg, unsigned Channels>
+// GEMM result goes to a tile-local buffer first; the repack is scalar (one element per cycle). With a
+// Pool (conv_pool) the positions written are the pooled ones (a fused MaxPool, scalar compares).
+template <class Cfg, unsigned Channels, class Pool = conv_pool<>>
 void conv_single_rows(adf::input_buffer<typename Cfg::a_type>& __restrict in,
                       adf::output_buffer<typename Cfg::c_type>& __restrict out,
                       const typename Cfg::b_type (&weights)[Cfg::weight_elems],
@@ -142,7 +181,7 @@ void conv_single_rows(adf::input_buffer<typename Cfg::a_type>& __restrict in,
   alignas(32) static typename Cfg::c_type tiles[Cfg::output_elems];
   detail::conv_im2col<Cfg>(in.data(), im2col);
   detail::dense_body<typename Cfg::dense, cascade_pos::single>(im2col, weights, bias, tiles, nullptr, nullptr);
-  detail::conv_untile<Cfg, Channels>(tiles, out.data());
+  detail::conv_untile<Cfg, Channels, Pool>(tiles, out.data());
 }
 
 // Cascade variants (window split over cas_length kernels, as dense_first/middle/last): every kernel

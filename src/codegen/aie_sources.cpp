@@ -193,8 +193,13 @@ SourceFile conv_layer_cc(const LayerDesign& l, const DenseKernelSpec& s) {
       "    aie::rounding_mode::{}, aie::saturation_mode::{}, 0, {}::k_slice>;\n}}  // namespace\n",
       l.name, l.batch_padded, l.k_slice, l.out_features, l.activation, kGeneratedBy, s.prefix, s.a_type, s.b_type,
       s.c_type, s.acc, ns, ns, ns, s.conv_geometry, ns, ns, ns, s.rounding, s.saturation, ns);
-  t += fmt::format("\n{} {{\n  aie4ml::kernels::conv_single_rows<{}_cfg, {}::out_features>(in, out, weights, bias);\n}}\n",
-                   signature(s, "conv_single"), s.prefix, ns);
+  // A fused MaxPool (LayerDesign::pool): the repack writes the max of each pool window.
+  const std::string pool = conv_layout::has_pool(l)
+                               ? fmt::format(", aie4ml::kernels::conv_pool<{}, {}, {}, {}>", l.pool[conv_layout::PKH],
+                                             l.pool[conv_layout::PKW], l.pool[conv_layout::PSH], l.pool[conv_layout::PSW])
+                               : std::string();
+  t += fmt::format("\n{} {{\n  aie4ml::kernels::conv_single_rows<{}_cfg, {}::out_features{}>(in, out, weights, bias);\n}}\n",
+                   signature(s, "conv_single"), s.prefix, ns, pool);
   return {fmt::format("aie/src/{}.cc", s.prefix), t};
 }
 

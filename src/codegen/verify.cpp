@@ -252,7 +252,7 @@ class Comparer {
     const fs::path file = trace_dir / fmt::format("kernel_{}_{}_out0.bin", k.tile.col, k.tile.row);
     const std::string bytes = fs::exists(file) ? read_text(file) : std::string();
     const int eb = type_bytes(s.c_type);
-    const int64_t channels = l.out_features, positions = conv_layout::positions(l), per_sample = channels * positions;
+    const int64_t channels = l.out_features, positions = conv_layout::out_positions(l), per_sample = channels * positions;
     const int64_t frame = p_.design.batch * per_sample;
     if (static_cast<int64_t>(bytes.size()) < iterations_ * frame * eb)
       throw CheckFailure(fmt::format("kernel {} at tile({},{}) produced {} bytes of output; {} iterations make {}", k.name,

@@ -7,6 +7,8 @@
 // GEMM rows r = sample x OH x OW + position and n_slice channels. On the memory tile the output is the
 // tensor [batch, OH x OW x C_out] channels-last: the kernel repacks its tiled GEMM result into plain
 // rows of its out_features real channels (conv_single_rows), so the memory-tile writer needs no padding.
+// With a fused MaxPool (LayerDesign::pool) the repack writes the pooled positions instead: the tensor is
+// [batch, POH x POW x C_out], the max of each pool window's output codes.
 // A conv layer is one kernel (cas_length = cas_num = 1).
 // Reads/writes nothing; pure functions of a LayerDesign.
 #pragma once
@@ -20,14 +22,24 @@ namespace aie4ml::conv_layout {
 
 enum Geometry { CI, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, OH, OW, kGeometrySize };
 
+// A fused MaxPool (LayerDesign::pool): window and stride; the kernel writes the pooled positions.
+enum PoolGeometry { PKH, PKW, PSH, PSW, kPoolGeometrySize };
+
+// Conv output positions OH x OW (the GEMM rows of one sample), before any fused pool.
 inline int64_t positions(const LayerDesign& l) { return l.is_conv() ? l.conv[OH] * l.conv[OW] : 1; }
+inline bool has_pool(const LayerDesign& l) { return l.is_conv() && l.pool.size() == kPoolGeometrySize; }
+// Pooled output rows and columns (no padding, floor): (O - PK) / PS + 1; the conv's OH / OW without a pool.
+inline int64_t pooled_h(const LayerDesign& l) { return has_pool(l) ? (l.conv[OH] - l.pool[PKH]) / l.pool[PSH] + 1 : l.conv[OH]; }
+inline int64_t pooled_w(const LayerDesign& l) { return has_pool(l) ? (l.conv[OW] - l.pool[PKW]) / l.pool[PSW] + 1 : l.conv[OW]; }
+// Positions per sample of the tensor the layer writes: the pooled ones with a fused MaxPool.
+inline int64_t out_positions(const LayerDesign& l) { return l.is_conv() ? pooled_h(l) * pooled_w(l) : 1; }
 inline int64_t window(const LayerDesign& l) { return l.is_conv() ? l.conv[KH] * l.conv[KW] * l.conv[CI] : l.in_features; }
 // GEMM rows of one batch: batch x output positions (a dense layer: the batch).
 inline int64_t gemm_rows(const LayerDesign& l, int64_t batch) { return batch * positions(l); }
 // GEMM K of the layer (real): the window for a conv, the input features for a dense layer.
 inline int64_t gemm_k(const LayerDesign& l) { return l.is_conv() ? window(l) : l.in_features; }
 // Per-sample elements of the layer's output tensor as the array holds it.
-inline int64_t output_elements(const LayerDesign& l) { return positions(l) * l.out_features; }
+inline int64_t output_elements(const LayerDesign& l) { return out_positions(l) * l.out_features; }
 // One copy of a kernel's input buffer.
 inline int64_t input_buffer_bytes(const LayerDesign& l, int64_t batch) {
   return l.is_conv() ? batch * l.in_features * l.input_bytes : l.batch_padded * l.k_slice * l.input_bytes;

@@ -111,6 +111,7 @@ void to_json(json& j, const LayerDesign& l) {
        {"kernels", l.kernels}};
   // Conv layers only (absent otherwise): geometry, and the array order of a layer's input features.
   if (!l.conv.empty()) j["conv"] = l.conv;
+  if (!l.pool.empty()) j["pool"] = l.pool;
   if (!l.input_order.empty()) j["input_order"] = l.input_order;
 }
 void from_json(const json& j, LayerDesign& l) {
@@ -149,6 +150,7 @@ void from_json(const json& j, LayerDesign& l) {
   j.at("cost").get_to(l.cost);
   j.at("kernels").get_to(l.kernels);
   if (j.contains("conv")) j.at("conv").get_to(l.conv);
+  if (j.contains("pool")) j.at("pool").get_to(l.pool);
   if (j.contains("input_order")) j.at("input_order").get_to(l.input_order);
 }
 

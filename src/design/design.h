@@ -103,6 +103,10 @@ struct LayerDesign {
   // its GEMM K (window) is k_slice-padded, its rows (batch_padded) are batch x OH x OW padded; it writes
   // out_features real channels per output position (docs/performance-model.md, src/passes/partition_conv.h).
   std::vector<int64_t> conv;
+  // design.json "pool" (a conv layer with a fused MaxPool, only then): the pool window and stride PKH, PKW,
+  // PSH, PSW (no padding, dilation 1). The kernel writes, per pooled position, the max of the window's
+  // output codes; output_tensor is then the MaxPool's output (conv_layout::out_positions).
+  std::vector<int64_t> pool;
   // design.json "input_order" (only when not the identity): input feature i of the array layout is
   // feature input_order[i] of the model's input tensor (a Dense reading a conv output through a Flatten).
   std::vector<int64_t> input_order;

@@ -425,8 +425,9 @@ ArrayRegion array_region(const Model& model) {
     });
   };
   const auto views = array_views(model);  // layout ops between a conv and its layers (partition_conv.h)
+  const auto pools = fused_pools(model);  // MaxPools the conv kernel applies (partition_conv.h)
   for (auto& op : model.ops) {
-    if (views.count(op.name)) {
+    if (views.count(op.name) || pools.count(op.name)) {
       after.insert(op.outputs.begin(), op.outputs.end());
       continue;
     }

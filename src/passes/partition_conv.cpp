@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "design/conv_layout.h"
 #include "passes/conv_gemm.h"
@@ -45,12 +46,50 @@ std::vector<int64_t> transpose(const std::vector<int64_t>& vals, const std::vect
   return out;
 }
 
+// The MaxPool that alone reads the output of `conv`, or null.
+const Op* sole_pool_reader(const Model& m, const Op& conv) {
+  const auto readers = m.consumers(conv.outputs.at(0));
+  if (readers.size() != 1 || readers[0]->kind != OpKind::MaxPool || is_graph_output(m, conv.outputs[0])) return nullptr;
+  return readers[0];
+}
+
+bool all_equal(const std::vector<int64_t>& v, int64_t x) {
+  return std::all_of(v.begin(), v.end(), [x](int64_t e) { return e == x; });
+}
+
 }  // namespace
+
+std::optional<std::string> pool_fusion_obstacle(const Model& m, const Op& pool) {
+  const Op* conv = pool.inputs.empty() ? nullptr : m.producer(pool.inputs[0]);
+  if (!conv || conv->kind != OpKind::Conv) return "it does not read a conv output";
+  if (sole_pool_reader(m, *conv) != &pool) return fmt::format("conv '{}' output has other readers", conv->name);
+  const auto in = m.tensor(pool.inputs[0]).sample_shape(), out = m.tensor(pool.outputs.at(0)).sample_shape();
+  const auto kernel = pool.get_ints("kernel_shape");
+  if (in.size() < 2 || in.size() > 3 || out.size() != in.size() || kernel.size() + 1 != in.size())
+    return "only 1-D and 2-D pools after a conv are fused";
+  if (pool.has("pads") && !all_equal(pool.get_ints("pads"), 0)) return "padding is not supported";
+  if (const auto a = pool.get_string("auto_pad", "NOTSET"); a != "NOTSET" && a != "VALID")
+    return fmt::format("auto_pad {} is not supported", a);
+  if (pool.get_int("ceil_mode", 0) != 0) return "ceil_mode 1 is not supported";
+  if (pool.has("dilations") && !all_equal(pool.get_ints("dilations"), 1)) return "dilations other than 1 are not supported";
+  if (m.tensor(pool.inputs[0]).type != m.tensor(pool.outputs[0]).type)
+    return fmt::format("its output type {} differs from the conv output type {}", m.tensor(pool.outputs[0]).type.str(),
+                       m.tensor(pool.inputs[0]).type.str());
+  return std::nullopt;
+}
+
+std::set<std::string> fused_pools(const Model& model) {
+  std::set<std::string> out;
+  for (auto& op : model.ops)
+    if (op.kind == OpKind::MaxPool && !pool_fusion_obstacle(model, op)) out.insert(op.name);
+  return out;
+}
 
 std::set<std::string> array_views(const Model& model) {
   std::set<std::string> views, conv_side;
+  const auto pools = fused_pools(model);
   for (auto& op : model.ops) {
-    if (op.kind == OpKind::Conv) conv_side.insert(op.outputs.begin(), op.outputs.end());
+    if (op.kind == OpKind::Conv || pools.count(op.name)) conv_side.insert(op.outputs.begin(), op.outputs.end());
     else if (is_layout_op(op.kind) && !op.inputs.empty() && conv_side.count(op.inputs[0]) && op.outputs.size() == 1) {
       views.insert(op.name);
       conv_side.insert(op.outputs[0]);
@@ -82,16 +121,23 @@ void check_conv_region(const Model& model, const std::vector<const Op*>& layers,
       throw InputError(fmt::format("op '{}' (Conv) reads '{}' made by {} '{}' and cannot be mapped to the AIE array yet: "
                                    "a conv reads the model input or another conv's output directly",
                                    op->name, op->inputs[0], to_string(p->kind), p->name));
-    const auto& out = op->outputs.at(0);
+    for (auto* c : model.consumers(op->outputs.at(0)))
+      if (c->kind == OpKind::MaxPool)
+        if (auto why = pool_fusion_obstacle(model, *c))
+          throw InputError(fmt::format("op '{}' (MaxPool) reads the output of conv '{}' and cannot be fused into it: {}",
+                                       c->name, op->name, *why));
+    const Op* pool = sole_pool_reader(model, *op);
+    const auto& out = pool ? pool->outputs.at(0) : op->outputs.at(0);  // what the layer writes
     if (is_graph_output(model, out))
       throw InputError(fmt::format("op '{}' (Conv): its output '{}' is a graph output, which the AIE array does not "
                                    "write yet (conv outputs go to other layers)",
                                    op->name, out));
     for (auto* c : model.consumers(out))
       if (!is_layer_op(c->kind) && !views.count(c->name))
-        throw InputError(fmt::format("op '{}' ({}) reads the output of conv '{}' and cannot be mapped to the AIE array "
+        throw InputError(fmt::format("op '{}' ({}) reads the output of conv '{}'{} and cannot be mapped to the AIE array "
                                      "yet (conv outputs go to Conv or Dense layers, through Reshape/Flatten/Transpose)",
-                                     c->name, to_string(c->kind), op->name));
+                                     c->name, to_string(c->kind), op->name,
+                                     pool ? fmt::format(" (after its fused MaxPool '{}')", pool->name) : ""));
   }
 }
 
@@ -173,6 +219,22 @@ void lower_conv_fields(LayerDesign& l, const Model& model, const Op& conv) {
             g.dilation_h,  g.dilation_w, g.pad_h, g.pad_w, g.out_h, g.out_w};
   l.in_features = g.channels_in * g.in_h * g.in_w;
   for (auto& k : l.kernels) k.variant = "conv" + k.variant.substr(k.variant.find('_'));
+  const Op* pool = sole_pool_reader(model, conv);
+  if (!pool || pool_fusion_obstacle(model, *pool)) return;
+  auto kernel = pool->get_ints("kernel_shape");
+  auto strides = pool->has("strides") ? pool->get_ints("strides") : std::vector<int64_t>(kernel.size(), 1);
+  if (kernel.size() == 1) kernel.insert(kernel.begin(), 1), strides.insert(strides.begin(), 1);  // 1-D: H = 1
+  if (strides.size() != kernel.size() || kernel[0] > g.out_h || kernel[1] > g.out_w || kernel[0] < 1 || kernel[1] < 1 ||
+      strides[0] < 1 || strides[1] < 1)
+    throw InputError(fmt::format("MaxPool '{}': window {} / strides {} do not fit the {} x {} output of conv '{}'",
+                                 pool->name, kernel, strides, g.out_h, g.out_w, conv.name));
+  l.pool = {kernel[0], kernel[1], strides[0], strides[1]};
+  l.output_tensor = pool->outputs.at(0);
+  const auto y = model.tensor(l.output_tensor).sample_shape();
+  const int64_t pooled = ((g.out_h - kernel[0]) / strides[0] + 1) * ((g.out_w - kernel[1]) / strides[1] + 1);
+  if (product(y) != l.out_features * pooled)
+    throw InputError(fmt::format("MaxPool '{}': output '{}' has {} elements per sample, the pooled conv '{}' {}",
+                                 pool->name, l.output_tensor, product(y), conv.name, l.out_features * pooled));
 }
 
 void resolve_view_input(LayerDesign& l, const Model& model, const std::set<std::string>& views) {

@@ -8,6 +8,9 @@
 //   fields of a LayerDesign (geometry, in_features = one sample's channels-last input elements, variant
 //   conv_single). For a layer reading a conv output through views: the array tensor and the order of its
 //   input features (LayerDesign::input_order).
+// A MaxPool that alone reads a conv's output (no padding, ceil_mode 0, dilation 1, the same type in and
+// out) is fused into that conv layer: the kernel writes the pooled tensor (LayerDesign::pool), so the
+// pool is neither a host op nor a layer and the next layer reads the pool's output.
 // Checks: the per-tile memory of a conv kernel (weights in one bank; input, im2col scratch, output, bias,
 //   stack and heap in the banks); views only between a Conv and layers; a Conv reads a graph-side tensor
 //   or another Conv's output directly; a conv output is read only by layers (or views to them). InputError
@@ -31,6 +34,12 @@ namespace aie4ml {
 // it becomes the reading layer's input_order instead of a host op. Names of those ops.
 std::set<std::string> array_views(const Model& model);
 
+// Names of the MaxPool ops fused into the conv that produces their input (see above).
+std::set<std::string> fused_pools(const Model& model);
+
+// Why `pool` (a MaxPool reading a conv output) cannot be fused into that conv; nullopt when it can.
+std::optional<std::string> pool_fusion_obstacle(const Model& model, const Op& pool);
+
 // Checks the conv ops of the array region (see above); throws InputError naming the op.
 void check_conv_region(const Model& model, const std::vector<const Op*>& layers, const std::set<std::string>& views);
 
@@ -48,7 +57,8 @@ std::vector<LayerCandidate> enumerate_conv_candidates(const LayerShape& s, const
                                                       const LayerConfig* overrides, const Device& device,
                                                       std::string* why_none = nullptr);
 
-// Conv fields of a layer lowered from `conv` (op, in_features, geometry, kernel variants).
+// Conv fields of a layer lowered from `conv` (op, in_features, geometry, kernel variants; with a fused
+// MaxPool the pool window / stride and the pool's output as the layer's output tensor).
 void lower_conv_fields(LayerDesign& l, const Model& model, const Op& conv);
 
 // A layer whose input is produced through views: its input tensor becomes the conv output the array

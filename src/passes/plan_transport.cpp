@@ -409,7 +409,7 @@ struct Planner {
         const auto& k = l.kernel(w.index, l.cas_length - 1);
         if (l.is_conv()) {  // rows of `channels` per output position, positions along the feature axis
           port.access = block_walk(sb.dimension, {local.begin, local.begin + w.tile_width}, w.tile_width, 1, w.rows, {});
-          port.access.tile_traversal = {{0, l.out_features, conv_layout::positions(l)}, {1, 1, w.rows}};
+          port.access.tile_traversal = {{0, l.out_features, conv_layout::out_positions(l)}, {1, 1, w.rows}};
         } else {
           port.access = block_walk(sb.dimension, local, w.tile_width, w.tile_rows, w.rows, {});
         }

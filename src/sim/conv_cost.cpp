@@ -45,11 +45,18 @@ ConvKernelCost conv_kernel_cost(const ConvKernelDesc& d, const CoreTiming& t) {
   c.im2col_cycles = c.im2col_elements + inner_loops * t.loop_setup_cycles;
   const int64_t real_columns = std::min<int64_t>(c.window, d.k_begin + c.window_padded) - d.k_begin;
   c.useful_macs = c.rows * real_columns * (d.channels_out > 0 ? d.channels_out : d.n);
+  if (d.pool_taps > 0 && (!d.rows_output || d.pool_positions < 1 || d.pool_positions > d.out_positions))
+    throw InputError(fmt::format("conv kernel: a fused pool needs the row output and 1..{} pooled positions (got {})",
+                                 d.out_positions, d.pool_positions));
   if (d.rows_output) {  // conv_single_rows: one scalar load + store per real output element, a loop per row
-    c.repack_elements = c.rows * (d.channels_out > 0 ? d.channels_out : d.n);
-    c.repack_cycles = c.repack_elements + c.rows * t.loop_setup_cycles;
+    const int64_t rows_written = d.pool_taps > 0 ? int64_t{d.batch} * d.pool_positions : c.rows;
+    c.repack_elements = rows_written * (d.channels_out > 0 ? d.channels_out : d.n);
+    c.repack_cycles = c.repack_elements + rows_written * t.loop_setup_cycles;
+    // A fused MaxPool: every further tap of the window is one scalar load + compare (one per cycle).
+    c.pool_compares = d.pool_taps > 0 ? c.repack_elements * (d.pool_taps - 1) : 0;
+    c.pool_cycles = c.pool_compares;
   }
-  c.cycles = c.im2col_cycles + c.gemm.cycles + c.repack_cycles;
+  c.cycles = c.im2col_cycles + c.gemm.cycles + c.repack_cycles + c.pool_cycles;
   c.efficiency = static_cast<double>(c.useful_macs) / (static_cast<double>(c.cycles) * peak_macs_per_cycle(d.types));
   return c;
 }

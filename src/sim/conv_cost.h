@@ -26,6 +26,9 @@ struct ConvKernelDesc {
   cascade_pos pos = cascade_pos::single;  // conv_single / conv_first / conv_middle / conv_last
   int k_begin = 0, k_slice = 0;        // this kernel's GEMM columns (a cascade splits the window); 0: all
   bool rows_output = false;            // conv_single_rows: repack the tiled result into channels-last rows
+  // A MaxPool fused into the repack (conv_pool; needs rows_output): pooled positions per sample and the
+  // window's taps PKH x PKW. 0 taps: no pool.
+  int pool_positions = 0, pool_taps = 0;
 };
 
 struct ConvKernelCost {
@@ -34,9 +37,11 @@ struct ConvKernelCost {
   int64_t im2col_elements = 0;            // A-buffer elements written (rows_padded x window_padded)
   int64_t im2col_cycles = 0;
   int64_t repack_elements = 0, repack_cycles = 0;  // conv_single_rows: real rows x real channels, scalar
+                                                   // (with a pool: pooled rows x real channels)
+  int64_t pool_compares = 0, pool_cycles = 0;      // a fused MaxPool: (taps - 1) compares per written element
   DenseKernelCost gemm;                   // the dense schedule over the A buffer
   int64_t useful_macs = 0;                // real rows x real columns of this kernel x real channels
-  int64_t cycles = 0;                     // whole invocation: im2col + gemm (+ repack)
+  int64_t cycles = 0;                     // whole invocation: im2col + gemm (+ repack + pool)
   double efficiency = 0;                  // useful MACs per cycle / peak
 };
 

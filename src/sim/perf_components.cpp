@@ -68,6 +68,10 @@ ConvKernelCost conv_kernel_timing(const LayerDesign& l, const KernelInstance& k,
   d.pos = g.pos;
   d.k_slice = g.k;
   d.rows_output = true;  // the project writer emits conv_single_rows
+  if (conv_layout::has_pool(l)) {  // a fused MaxPool (conv_pool)
+    d.pool_positions = static_cast<int>(conv_layout::out_positions(l));
+    d.pool_taps = static_cast<int>(l.pool[conv_layout::PKH] * l.pool[conv_layout::PKW]);
+  }
   return conv_kernel_cost(d, p.core);
 }
 

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
+#include <set>
 
 #include "codegen/aie_sources.h"
 #include "codegen/kernel_spec.h"
@@ -275,17 +277,114 @@ TEST(ConvProject, ConvThatDoesNotFitOneTileIsRefusedWithItsMemory) {
   }
 }
 
-TEST(ConvProject, PoolBetweenConvAndDenseIsRefusedByName) {
-  const fs::path p = fs::path(AIE4ML_TEST_DATA) / "cnn" / "qdq_cnn2d_keras.onnx";
-  if (!fs::exists(p)) GTEST_SKIP() << p << " not generated";
+// A generated CNN (tests/models/make_cnn_models.py), quantised as `aie4ml compile` does with the QDQ types.
+std::optional<Model> generated(const std::string& name) {
+  const fs::path p = fs::path(AIE4ML_TEST_DATA) / "cnn" / (name + ".onnx");
+  if (!fs::exists(p)) return std::nullopt;
   Model m = import_onnx(p);
   canonicalize(m);
   quantize_model(m, Config{});
+  return m;
+}
+
+// qdq_cnn2d_keras: Transpose, Conv 3x3 (pads 1) + Relu on 8x8x3 -> 4 x 8x8, MaxPool 2x2 stride 2 -> 4 x 4x4,
+// Transpose, Flatten, MatMul + Add. The MaxPool is fused into the conv layer: no host op between the
+// layers, the conv writes the pooled tensor and the Dense reads it.
+TEST(ConvProject, MaxPoolAfterConvIsFusedIntoTheConvLayer) {
+  auto opt = generated("qdq_cnn2d_keras");
+  if (!opt) GTEST_SKIP() << "qdq_cnn2d_keras not generated";
+  Model& m = *opt;
+  Config c;
+  c.batch_size = 4;
+  const Op* pool = m.find_op("pool1");
+  ASSERT_NE(pool, nullptr);
+  EXPECT_EQ(fused_pools(m), (std::set<std::string>{"pool1"}));
+  const Design d = plan_design(m, c, ve2802());
+  const auto convs = conv_layers(d);
+  ASSERT_EQ(convs.size(), 1u);
+  const LayerDesign& conv = *convs[0];
+  EXPECT_EQ(conv.pool, (std::vector<int64_t>{2, 2, 2, 2}));  // PKH, PKW, PSH, PSW
+  EXPECT_EQ(conv.output_tensor, pool->outputs[0]);
+  EXPECT_EQ(conv.conv[conv_layout::OH], 8);  // the GEMM covers every conv position ...
+  EXPECT_EQ(conv.batch_padded, 4 * 64);
+  EXPECT_EQ(conv_layout::positions(conv), 64);
+  EXPECT_EQ(conv_layout::out_positions(conv), 16);  // ... the kernel writes the pooled ones
+  EXPECT_EQ(conv_layout::output_elements(conv), 16 * 4);
+  EXPECT_EQ(conv_layout::output_buffer_bytes(conv, 4), 4 * 16 * 4);
+  for (auto& h : d.host_ops) EXPECT_NE(h.op, "MaxPool") << h.name;
+  const LayerDesign& dense = d.layers.back();
+  EXPECT_EQ(dense.input_tensor, pool->outputs[0]);  // through the Transpose / Flatten views
+  EXPECT_EQ(dense.in_features, 64);
+  EXPECT_TRUE(check_design(d, ve2802()).empty());
+  // The JSON form keeps the pool; a design without one has no "pool" key.
+  EXPECT_EQ(Design::from_json(d.to_json()).layer(conv.name)->pool, conv.pool);
+  EXPECT_FALSE(d.to_json()["layers"][1].contains("pool"));
+  // The source passes the pool to conv_single_rows; parameters.h: 4 samples x 16 pooled positions x 4.
+  const auto files = codegen::aie_sources(d, codegen::kernel_specs(d, m), ve2802(), 1);
+  bool found = false;
+  for (auto& f : files) {
+    if (f.path == "aie/src/" + codegen::c_identifier(conv.name) + ".cc") {
+      found = true;
+      EXPECT_NE(f.text.find("::out_features, aie4ml::kernels::conv_pool<2, 2, 2, 2>>"), std::string::npos) << f.text;
+    }
+    if (f.path == "aie/parameters.h") EXPECT_NE(f.text.find("output_elems = 256"), std::string::npos) << f.text;
+  }
+  EXPECT_TRUE(found);
+  // The performance model times the kernel as conv_cost with the pool's compares: 3 per written element
+  // (2x2 window) on top of the repack of the 16 pooled positions.
+  const auto r = perf::simulate(d, ve2802());
+  const perf::LayerPerf* lp = nullptr;
+  for (auto& l : r.layers)
+    if (l.name == conv.name) lp = &l;
+  ASSERT_NE(lp, nullptr);
+  ConvKernelDesc cd;
+  cd.types = KernelTypePair::Int8xInt8;
+  cd.acc = conv.acc_bits > 32 ? AccKind::Acc64 : AccKind::Acc32;
+  cd.out_bits = conv.output_bytes * 8;
+  cd.tile_m = conv.tile_m, cd.tile_k = conv.tile_k, cd.tile_n = conv.tile_n;
+  cd.batch = 4, cd.channels_in = 3, cd.out_positions = 64, cd.taps = 9, cd.n = static_cast<int>(conv.n_slice);
+  cd.channels_out = 4, cd.relu = conv.activation == "relu", cd.rows_output = true;
+  cd.k_slice = static_cast<int>(conv.k_slice);
+  const auto core = perf::params_for(ve2802()).core;
+  const auto plain = conv_kernel_cost(cd, core);
+  cd.pool_positions = 16, cd.pool_taps = 4;
+  const auto pooled = conv_kernel_cost(cd, core);
+  EXPECT_EQ(lp->kernel_cycles, pooled.cycles);
+  EXPECT_EQ(pooled.pool_compares, 4 * 16 * 4 * 3);
+  EXPECT_EQ(pooled.pool_cycles, pooled.pool_compares);
+  EXPECT_EQ(pooled.repack_elements, 4 * 16 * 4);
+  EXPECT_EQ(plain.repack_elements, 4 * 64 * 4);
+  EXPECT_EQ(pooled.cycles - pooled.pool_cycles - pooled.repack_cycles, plain.cycles - plain.repack_cycles);
+}
+
+TEST(ConvProject, MaxPoolThatCannotBeFusedIsRefusedByName) {
+  auto opt = generated("qdq_cnn2d_keras");
+  if (!opt) GTEST_SKIP() << "qdq_cnn2d_keras not generated";
+  Model& m = *opt;
+  Op* pool = const_cast<Op*>(m.find_op("pool1"));
+  pool->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1};
+  EXPECT_TRUE(fused_pools(m).empty());
   try {
     array_region(m);
-    FAIL() << "a MaxPool after a conv should not map yet";
+    FAIL() << "a padded MaxPool after a conv should not map";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("'pool1' (MaxPool)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("padding is not supported"), std::string::npos) << e.what();
+  }
+  pool->attrs["pads"] = std::vector<int64_t>{0, 0, 0, 0};
+  pool->attrs["ceil_mode"] = int64_t{1};
+  EXPECT_THROW(array_region(m), InputError);
+}
+
+TEST(ConvProject, PoolAfterAFusedPoolIsRefusedByName) {
+  // qdq_cnn1d: conv2 -> MaxPool pool1 (fused) -> AveragePool pool2: the AveragePool has no array form.
+  auto opt = generated("qdq_cnn1d");
+  if (!opt) GTEST_SKIP() << "qdq_cnn1d not generated";
+  try {
+    array_region(*opt);
+    FAIL() << "an AveragePool after a conv should not map yet";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'pool2' (AveragePool)"), std::string::npos) << e.what();
   }
 }
 

@@ -15,6 +15,8 @@ Writes DIR/cnn/<name>.onnx and DIR/cnn/<name>_x.npy (float32 inputs, 1000 sample
     qdq_cnn1d, qdq_cnn2d_keras, qdq_resnet   the same topologies with QuantizeLinear/DequantizeLinear around
                     every activation, int8 weights and int32 biases (DequantizeLinear), uint8 after Relu;
                     the residual Add and the Concat read operands at different scales (both requantised).
+    qdq_cnn1d_flat, qdq_cnn1d_pool   array-mappable 1-D QDQ CNNs (channels-first Flatten into the Dense;
+                    the latter with Conv -> Relu -> MaxPool window 3 stride 2, fused into the conv kernel).
 Scales are chosen from a numpy float run of the fake-quantised network (99.5th percentile, some values saturate);
 the numpy run is only used to pick scales, never as an oracle. QDQ inputs contain exact rounding ties and values
 far outside the input range. Deterministic: fixed seeds.
@@ -244,6 +246,16 @@ def cnn1d_flat(seed):
     return net.model("qdq_cnn1d_flat", "x", [3, 16], y), x
 
 
+def cnn1d_pool(seed):
+    """Conv1D + Relu, then MaxPool1d (window 3, stride 2: overlapping windows, a trailing position dropped),
+    channels-first Flatten into the Dense: the MaxPool is fused into the conv kernel on the array."""
+    net, x, h = start(seed, [3, 16], True)
+    h = net.qdq(net.relu(net.conv("conv1", h, 6, [3], pads=[1, 1])), "act1", signed=False)
+    h = net.maxpool("pool1", h, [3], [2])
+    y = net.qdq(net.gemm("fc", net.flatten("flat", h), 5), "out")
+    return net.model("qdq_cnn1d_pool", "x", [3, 16], y), x
+
+
 def cnn2d_torch(seed):
     net, x, h = start(seed, [2, 9, 8], False)
     h = net.conv("conv1", h, 4, [3, 3], strides=[2, 1], pads=[1, 1, 1, 1], dilations=[1, 2])
@@ -289,7 +301,7 @@ def main():
         "cnn1d_torch": cnn1d(500, False), "cnn2d_torch": cnn2d_torch(501), "cnn2d_keras": cnn2d_keras(502, False),
         "resnet_cnn": resnet(503, False), "qdq_cnn1d": cnn1d(510, True), "qdq_cnn2d_keras": cnn2d_keras(511, True),
         "qdq_resnet": resnet(512, True),
-        "qdq_cnn1d_flat": cnn1d_flat(513),
+        "qdq_cnn1d_flat": cnn1d_flat(513), "qdq_cnn1d_pool": cnn1d_pool(514),
     }
     for name, (m, x) in models.items():
         onnx.save(m, os.path.join(out, name + ".onnx"))

@@ -85,4 +85,30 @@ PY
     { cat "$prj.verify"; fail "qdq_cnn1d_flat: not bit-exact"; }
   echo "ok: qdq_cnn1d_flat (channels-first Flatten) bit-exact"
 fi
-echo "PASS (conv1d/conv2d_small_keras x int8/int16 on ve2802: conv layers on the array, bit-exact 1000/1000)"
+# Conv -> Relu -> MaxPool, the MaxPool fused into the conv kernel (LayerDesign "pool"; the kernel writes the
+# pooled positions): qdq_cnn2d_keras (3x3 conv on 8x8x3, MaxPool 2x2 stride 2 -> 4x4, Transpose/Flatten into
+# the Dense) and qdq_cnn1d_pool (Conv1D on 16 positions, MaxPool window 3 stride 2 -> 7, channels-first Flatten).
+# Each: design keys, the kernel call, and `verify --samples 200` bit-exact layer by layer.
+for spec in "qdq_cnn2d_keras:2, 2, 2, 2:dense:64" "qdq_cnn1d_pool:1, 3, 1, 2:fc:42"; do
+  IFS=: read -r name pool dense features <<< "$spec"
+  onnx=${AIE4ML_TEST_DATA:-}/cnn/$name.onnx
+  [ -f "$onnx" ] || fail "$name: not generated (testdata target)"
+  prj="$work/$name"
+  "$AIE4ML" compile "$onnx" --batch 4 -o "$prj" > "$prj.log" 2>&1 || { cat "$prj.log"; fail "$name: compile"; }
+  "$PY" - "$prj" "[$pool]" "$features" <<'PY' || fail "$name: design"
+import json, sys
+d = json.load(open(sys.argv[1] + "/design.json"))
+assert [l["op"] for l in d["layers"]] == ["Conv", "Dense"], d["layers"]
+conv, dense = d["layers"]
+assert conv["pool"] == json.loads(sys.argv[2]), conv.get("pool")
+assert conv["output_tensor"] == dense["input_tensor"] == "pool1", (conv["output_tensor"], dense["input_tensor"])
+assert dense["in_features"] == int(sys.argv[3]), dense["in_features"]
+assert all(h["op"] != "MaxPool" for h in d["host_ops"]), d["host_ops"]
+PY
+  grep -q "conv_pool<$pool>" "$prj"/aie/src/*.cc || fail "$name: no fused pool in aie/src"
+  "$AIE4ML" verify "$prj" --samples 200 > "$prj.verify" 2>&1 || { cat "$prj.verify"; fail "$name: verify"; }
+  grep -q "^bit-exact: 200/200 samples$" "$prj.verify" && grep -q "^layers bit-exact: conv1, $dense$" "$prj.verify" ||
+    { cat "$prj.verify"; fail "$name: not bit-exact"; }
+  echo "ok: $name (Conv -> Relu -> MaxPool fused) bit-exact 200/200"
+done
+echo "PASS (conv1d/conv2d_small_keras x int8/int16 on ve2802: conv layers on the array, bit-exact 1000/1000; fused MaxPools 200/200)"
