@@ -413,23 +413,31 @@ class QuantizePass {
     set_output(op, default_rule(op));
   }
 
+  // An op whose result is rounded once (pooled mean, LayerNorm): without a configured or own result type,
+  // a sole following power-of-two quantiser (QDQ) becomes its output type instead of rounding a second
+  // time. Returns whether one was absorbed; `what` names the result in the report's note.
+  bool absorb_following_quantizer(size_t index, const char* what) {
+    Op& op = model_.ops[index];
+    if (configured(op.name, &LayerPrecision::result, "result") || own(model_.tensor(op.outputs.at(0)))) return false;
+    Op* q = sole_quantizer_consumer(model_, op.outputs[0]);
+    if (!q) return false;
+    const FixedType qtype = quantizer_type(*q);
+    const std::string qname = q->name;
+    model_.tensor(q->outputs[0]).type = NumericType::of(qtype);
+    absorb_into_producer(model_, op, *q);
+    Op& absorbed = model_.ops[index];
+    record_aie_modes(absorbed, qtype);
+    report_.notes.push_back(
+        fmt::format("layer '{}': quantiser '{}' ({}) absorbed into {}", absorbed.name, qname, qtype.str(), what));
+    return true;
+  }
+
   // AveragePool / GlobalAveragePool: the mean is rounded once into the output type, so a following
   // power-of-two quantiser (QDQ) is absorbed rather than rounding a second time; otherwise the config,
   // the model's type, calibration, Model.Precision, and last the input's type (a mean stays in range).
   void average_pool(size_t index) {
     Op& op = model_.ops[index];
-    if (!configured(op.name, &LayerPrecision::result, "result") && !own(model_.tensor(op.outputs.at(0))))
-      if (Op* q = sole_quantizer_consumer(model_, op.outputs[0])) {
-        const FixedType qtype = quantizer_type(*q);
-        const std::string qname = q->name;
-        model_.tensor(q->outputs[0]).type = NumericType::of(qtype);
-        absorb_into_producer(model_, op, *q);
-        Op& pool = model_.ops[index];
-        record_aie_modes(pool, qtype);
-        report_.notes.push_back(fmt::format("layer '{}': quantiser '{}' ({}) absorbed into the pooled mean", pool.name,
-                                            qname, qtype.str()));
-        return;
-      }
+    if (absorb_following_quantizer(index, "the pooled mean")) return;
     set_output(op, default_rule(op, inherit_rule(op)));
   }
 
@@ -455,18 +463,7 @@ class QuantizePass {
     double beta = 0;
     if (op.inputs.size() > 2 && !op.inputs[2].empty()) beta = max_abs_value(model_.tensor(op.inputs[2]).values);
     const double out_max = std::sqrt(static_cast<double>(std::max<int64_t>(n - 1, 1))) * gamma + beta;
-    if (!configured(op.name, &LayerPrecision::result, "result") && !own(model_.tensor(op.outputs.at(0))))
-      if (Op* q = sole_quantizer_consumer(model_, op.outputs[0])) {
-        const FixedType qtype = quantizer_type(*q);
-        const std::string qname = q->name;
-        model_.tensor(q->outputs[0]).type = NumericType::of(qtype);
-        absorb_into_producer(model_, op, *q);
-        Op& ln = model_.ops[index];
-        record_aie_modes(ln, qtype);
-        report_.notes.push_back(fmt::format("layer '{}': quantiser '{}' ({}) absorbed into the normalised output",
-                                            ln.name, qname, qtype.str()));
-        return;
-      }
+    if (absorb_following_quantizer(index, "the normalised output")) return;
     set_output(op, default_rule(op, [out_max]() -> std::optional<FixedType> { return fit_signed_type(out_max, 16); }));
   }
 
