@@ -10,6 +10,7 @@
 
 #include "sim/bf16_kernels.h"
 #include "design/conv_layout.h"
+#include "design/tensor_op_layout.h"
 #include "support/error.h"
 
 namespace aie4ml::codegen {
@@ -91,6 +92,7 @@ VariantPorts variant_ports(const std::string& variant) {
   if (variant == "dense_middle") return {"middle", 2, -1, true, true, false};
   if (variant == "dense_last") return {"last", 2, 3, true, false, true};
   if (variant == "conv_single") return {"single", 1, 2, false, false, true};  // kernels/conv.h conv_single_rows
+  if (variant == "tensor_op") return {"tensor_op", -1, -1, false, false, true};  // kernels/tensor_ops.h
   throw InputError(fmt::format("kernel variant '{}' has no kernel function", variant));
 }
 
@@ -107,6 +109,12 @@ std::string weights_port(const KernelInstance& k) { return "w_" + c_identifier(k
 std::string bias_port(const KernelInstance& k) { return "b_" + c_identifier(k.name); }
 
 std::string signature(const DenseKernelSpec& s, const std::string& variant) {
+  if (s.is_tensor_op()) {  // every input buffer, then the output buffer (kernels/tensor_ops.h)
+    std::vector<std::string> args;
+    for (size_t i = 0; i < s.input_types.size(); ++i) args.push_back(fmt::format("adf::input_buffer<{}>& in{}", s.input_types[i], i));
+    args.push_back(fmt::format("adf::output_buffer<{}>& out", s.c_type));
+    return fmt::format("void {}({})", function_name(s, variant), fmt::join(args, ", "));
+  }
   const auto v = variant_ports(variant);
   const std::string ns = params_ns(s);
   std::vector<std::string> args{fmt::format("adf::input_buffer<{}>& in", s.a_type)};
@@ -120,7 +128,7 @@ std::string signature(const DenseKernelSpec& s, const std::string& variant) {
 
 std::vector<std::string> variants_used(const LayerDesign& l) {
   std::vector<std::string> out;
-  for (auto* v : {"dense_single", "dense_first", "dense_middle", "dense_last", "conv_single"})
+  for (auto* v : {"dense_single", "dense_first", "dense_middle", "dense_last", "conv_single", "tensor_op"})
     if (std::any_of(l.kernels.begin(), l.kernels.end(), [&](auto& k) { return k.variant == v; })) out.push_back(v);
   return out;
 }
@@ -146,6 +154,18 @@ SourceFile parameters_h(const Design& d, const std::vector<DenseKernelSpec>& spe
     const auto& s = specs[i];
     const auto& l = d.layers[i];
     const auto& g = s.grid;
+    if (s.is_tensor_op()) {  // whole-batch buffers of every input and the output (design/tensor_op_layout.h)
+      std::vector<std::string> ins;
+      for (size_t j = 0; j < l.input_tensors().size(); ++j)
+        ins.push_back(fmt::format("input{}_elems = {}", j, d.batch * tensor_op_layout::input_elements(l, j)));
+      t += fmt::format(
+          "\n// Layer {} ({}, tensor-op kernel: inputs {} -> output {})\nnamespace {} {{\n"
+          "constexpr unsigned in_features = {}, out_features = {};\nconstexpr unsigned {};\n"
+          "constexpr unsigned output_elems = {};\n}}  // namespace {}\n",
+          l.name, l.op, fmt::join(s.input_types, ", "), s.c_type, params_ns(s), l.in_features, l.out_features,
+          fmt::join(ins, ", "), d.batch * l.out_features, params_ns(s));
+      continue;
+    }
     t += fmt::format(
         "\n// Layer {} ({} {} -> {}, {}): {}\n//   kernel types {} x {} -> {}, accumulator {}, rounding {}, saturation {}\n"
         "namespace {} {{\n"
@@ -203,7 +223,24 @@ SourceFile conv_layer_cc(const LayerDesign& l, const DenseKernelSpec& s) {
   return {fmt::format("aie/src/{}.cc", s.prefix), t};
 }
 
+// A tensor-op layer's source: its config struct and one kernels/tensor_ops.h call per input part.
+SourceFile tensor_op_layer_cc(const LayerDesign& l, const DenseKernelSpec& s) {
+  const std::string cfg = s.prefix + "_cfg";
+  std::string call = s.tensor_op_call;
+  for (size_t at = call.find("CFG"); at != std::string::npos; at = call.find("CFG", at + cfg.size())) call.replace(at, 3, cfg);
+  std::string t = fmt::format(
+      "// Layer {} ({} of {}, fused: the unary ops up to '{}'): the kernel function the graph instantiates, a\n"
+      "// call of the aie4ml kernel library (kernels/tensor_ops.h) with this layer's sizes and integer steps.\n// {}\n"
+      "#include <adf.h>\n\n#include \"../kernels/tensor_ops.h\"\n#include \"../layers.h\"\n#include \"../parameters.h\"\n\n"
+      "namespace {{\nusing aie4ml::kernels::requant_step;\nusing tr = aie4ml::kernels::tensor_rounding;\n"
+      "using ov = aie4ml::kernels::tensor_overflow;\nstruct {} {{\n{}}};\n}}  // namespace\n",
+      l.name, l.op, fmt::join(l.input_tensors(), ", "), l.output_tensor, kGeneratedBy, cfg, s.tensor_op_cfg);
+  t += fmt::format("\n{} {{\n{}}}\n", signature(s, "tensor_op"), call);
+  return {fmt::format("aie/src/{}.cc", s.prefix), t};
+}
+
 SourceFile layer_cc(const LayerDesign& l, const DenseKernelSpec& s) {
+  if (s.is_tensor_op()) return tensor_op_layer_cc(l, s);
   if (!s.conv_geometry.empty()) return conv_layer_cc(l, s);
   const std::string ns = params_ns(s);
   std::string t = fmt::format(
@@ -237,6 +274,10 @@ SourceFile layer_cc(const LayerDesign& l, const DenseKernelSpec& s) {
 }
 
 SourceFile weights_h(const LayerDesign& l, const DenseKernelSpec& s) {
+  if (s.is_tensor_op())
+    return {fmt::format("aie/weights/{}.h", s.prefix),
+            fmt::format("// Layer {} ({}) has no weights: its kernel takes no runtime parameters.\n// {}\n#pragma once\n",
+                        l.name, l.op, kGeneratedBy)};
   std::string t = fmt::format(
       "// Packed weights and bias of layer {} (kernels/README.md \"Data layouts\"): initial values of the\n"
       "// kernels' runtime-parameter arrays, one macro per kernel. Weights {} x {} per kernel; bias {} per chain\n"
@@ -314,6 +355,10 @@ class GraphWriter {
         rtps.push_back(weights_port(k));
         if (k.writes_output) rtps.push_back(bias_port(k));
       }
+      if (l.is_tensor_op()) {  // no runtime parameters
+        t += fmt::format("  // layer {}: one {} kernel\n  adf::kernel {};\n", l.name, l.op, fmt::join(ks, ", "));
+        continue;
+      }
       t += fmt::format("  // layer {}: {} chain(s) x {} kernel(s)\n  adf::kernel {};\n  adf::port<adf::direction::in> {};\n",
                        l.name, l.cas_num, l.cas_length, fmt::join(ks, ", "), fmt::join(rtps, ", "));
     }
@@ -333,7 +378,10 @@ class GraphWriter {
       if (w.source && !w.source->kernel.empty()) return ref(w.source->kernel).spec->c_type;
     for (auto& r : sb.readers)
       for (auto& dst : r.destinations)
-        if (!dst.kernel.empty()) return ref(dst.kernel).spec->a_type;
+        if (!dst.kernel.empty()) {
+          const auto& k = ref(dst.kernel);
+          return k.spec->is_tensor_op() ? k.spec->input_types.at(input_index(*k.layer, sb.tensor)) : k.spec->a_type;
+        }
     throw InputError(fmt::format("shared buffer '{}' connects no kernel", sb.name));
   }
 
@@ -369,6 +417,16 @@ class GraphWriter {
       t += fmt::format("    adf::location<adf::stack>({}) = {};\n", m, addresses(*b));
     }
     if (auto* b = k.buffer("heap")) t += fmt::format("    adf::heap_size({}) = {};\n", m, b->bytes);
+    if (l.is_tensor_op()) {  // one input buffer per input tensor, the output buffer; no runtime parameters
+      for (size_t i = 0; i < l.input_tensors().size(); ++i) {
+        t += fmt::format("    adf::dimensions({}.in[{}]) = {{{}::input{}_elems}};\n", m, i, ns, i);
+        if (auto* b = k.buffer(tensor_op_layout::input_role(i)))
+          t += fmt::format("    adf::location<adf::buffer>({}.in[{}]) = {};\n", m, i, addresses(*b));
+      }
+      t += fmt::format("    adf::dimensions({}.out[0]) = {{{}::output_elems}};\n", m, ns);
+      if (auto* b = k.buffer("output")) t += fmt::format("    adf::location<adf::buffer>({}.out[0]) = {};\n", m, addresses(*b));
+      return t;
+    }
     t += fmt::format("    adf::dimensions({}.in[0]) = {{{}::input_elems}};\n", m, ns);
     if (auto* b = k.buffer("input")) t += fmt::format("    adf::location<adf::buffer>({}.in[0]) = {};\n", m, addresses(*b));
     if (v.buffer_out) {
@@ -403,7 +461,16 @@ class GraphWriter {
     return t + "  }\n";
   }
 
-  std::string endpoint_member(const Endpoint& e, bool source) const {
+  // Which kernel input a tensor arrives on: its index among a tensor-op layer's inputs, else 0.
+  static size_t input_index(const LayerDesign& l, const std::string& tensor) {
+    const auto ins = l.input_tensors();
+    const auto it = std::find(ins.begin(), ins.end(), tensor);
+    return it == ins.end() ? 0 : static_cast<size_t>(it - ins.begin());
+  }
+
+  std::string endpoint_member(const Endpoint& e, bool source, const std::string& tensor = "") const {
+    if (!e.kernel.empty() && !source)
+      return fmt::format("{}.in[{}]", kernel_member(e.kernel), input_index(*ref(e.kernel).layer, tensor));
     if (!e.kernel.empty()) return fmt::format("{}.{}[0]", kernel_member(e.kernel), source ? "out" : "in");
     return fmt::format("{}.{}[0]", plio_member(e.plio), source ? "out" : "in");
   }
@@ -427,7 +494,7 @@ class GraphWriter {
     for (size_t j = 0; j < sb.readers.size(); ++j) {
       const auto& r = sb.readers[j];
       t += fmt::format("    // {}: features [{}, {})\n", r.name, r.feature_range.begin, r.feature_range.end);
-      for (auto& dst : r.destinations) t += fmt::format("    adf::connect<>({}.out[{}], {});\n", m, j, endpoint_member(dst, false));
+      for (auto& dst : r.destinations) t += fmt::format("    adf::connect<>({}.out[{}], {});\n", m, j, endpoint_member(dst, false, sb.tensor));
       t += fmt::format("    adf::read_access({}.out[{}]) = {};\n", m, j, tiling_text(r.access));
     }
     return t + "  }\n";

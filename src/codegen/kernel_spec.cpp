@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "codegen/tensor_op_spec.h"
 #include "design/conv_layout.h"
 #include "passes/conv_gemm.h"
 #include "support/error.h"
@@ -128,6 +129,7 @@ static DenseKernelSpec bf16_dense_kernel_spec(const LayerDesign& l, const Model&
 }
 
 DenseKernelSpec dense_kernel_spec(const LayerDesign& l, const Model& m, int64_t batch) {
+  if (l.is_tensor_op()) return tensor_op_kernel_spec(l, m, batch);
   if (l.op != "Dense" && !l.is_conv()) throw InputError(fmt::format("layer '{}': op {} has no kernel in the project writer", l.name, l.op));
   if (m.tensor(l.input_tensor).type.kind == ScalarKind::BFloat16) return bf16_dense_kernel_spec(l, m, batch);
   DenseKernelSpec s;

@@ -40,6 +40,12 @@ struct DenseKernelSpec {
   // for dense layers. grid then describes the im2col GEMM (rows batch x positions, K the window).
   std::string conv_geometry;
   int64_t conv_batch = 0, conv_input_elems = 0;  // samples; one kernel's input buffer (batch x in_features)
+  // Tensor-op layers (kernels/tensor_ops.h, codegen/tensor_op_spec.h): the members of the layer's config
+  // struct, the body of its kernel function, and the C type of every input (a_type is input 0's); empty
+  // for dense and conv layers.
+  std::string tensor_op_cfg, tensor_op_call;
+  std::vector<std::string> input_types;
+  bool is_tensor_op() const { return !tensor_op_cfg.empty(); }
   const std::string& dense_c_type() const { return output_activation ? output_activation->x_type : c_type; }
   // bfloat16 x bfloat16 -> bfloat16 with accfloat (docs/numerics.md "bf16"): codes are bf16 bit patterns,
   // the bias array is float.

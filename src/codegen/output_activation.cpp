@@ -12,19 +12,16 @@ namespace aie4ml::codegen {
 SoftmaxKernelTable softmax_kernel_table(const FixedType& in) {
   const SoftmaxTable ref = softmax_table(in);
   SoftmaxKernelTable t;
-  t.index_shift = in.frac - ref.index.frac;
-  // Index code c = -t for t = 0..2048 (the index type is 12-bit signed, so -2048 is its minimum).
-  auto entry = [&](int64_t tt) { return ref.exp_entries[static_cast<size_t>(-tt - ref.index.min_code())]; };
-  if (entry(0) != (int64_t{1} << SoftmaxTable::kExpFrac))
-    throw std::logic_error("softmax table: the entry of index 0 is not 2^16");
-  int64_t last = 0;
-  for (int64_t tt = 1; tt <= -ref.index.min_code(); ++tt) {
-    const int64_t e = entry(tt);
-    if (e >= (int64_t{1} << 16)) throw std::logic_error("softmax table: an entry below index 0 does not fit 16 bits");
-    if (e != 0) last = tt;
-  }
-  t.entries.assign(static_cast<size_t>(last + 1), 0);
-  for (int64_t tt = 1; tt <= last; ++tt) t.entries[static_cast<size_t>(tt)] = entry(tt);
+  t.index_shift = ref.index_shift;
+  t.hi_size = static_cast<int>(ref.hi.size());
+  t.lo_bits = ref.lo_bits;
+  const int64_t one = int64_t{1} << SoftmaxTable::kExpFrac;
+  if (ref.hi.empty() || ref.hi[0] != one || ref.lo.size() != (size_t{1} << ref.lo_bits) || ref.lo[0] != one)
+    throw std::logic_error("softmax table: not the shape kernels/softmax.h reads");
+  t.entries = ref.hi;
+  t.entries.insert(t.entries.end(), ref.lo.begin(), ref.lo.end());
+  if (t.entries.size() > size_t(SoftmaxKernelTable::kMaxEntries))
+    throw std::logic_error("softmax table: more entries than kernels/softmax.h allows");
   return t;
 }
 
@@ -106,6 +103,8 @@ OutputActivationSpec output_activation_spec(const LayerDesign& l, const Model& m
   s.overflow = overflow_name(s.out.overflow);
   const auto t = softmax_kernel_table(s.in);
   s.index_shift = t.index_shift;
+  s.hi_size = t.hi_size;
+  s.lo_bits = t.lo_bits;
   s.table = t.entries;
   if (s.index_shift < 0 || s.index_shift > 24) throw fail(fmt::format("index shift {} out of range", s.index_shift));
   return s;
@@ -114,14 +113,15 @@ OutputActivationSpec output_activation_spec(const LayerDesign& l, const Model& m
 std::string output_activation_definitions(const OutputActivationSpec& s, const std::string& prefix, const std::string& ns) {
   if (s.kind == "softmax")
     return fmt::format(
-        "\n// Softmax '{}' on this layer's output ({} -> {}; docs/numerics.md \"Softmax\"): exp table by index\n"
-        "// t = -round(d / 2^{}), entries round(exp(-t 2^-{}) 2^16) from the reference interpreter's table.\n"
+        "\n// Softmax '{}' on this layer's output ({} -> {}; docs/numerics.md \"Softmax\"): exp index\n"
+        "// t = -round(d / 2^{}) (resolution 2^-{}); the exp tables hi ({} entries) then lo (2^{}) of the reference\n"
+        "// interpreter, values exp(-v) 2^24.\n"
         "namespace {{\nusing {}_act_cfg = aie4ml::kernels::softmax_config<{}, {}, {}::tile_m, {}::tile_n, {}::batch_padded,\n"
-        "    {}::n_slice, {}, {}, {}, {}, {}, {}, aie::rounding_mode::{}, aie4ml::kernels::softmax_overflow::{}>;\n"
-        "alignas(32) const uint16 {}_act_table[{}] = {{{}\n}};\n}}  // namespace\n",
-        s.op, s.in.str(), s.out.str(), s.index_shift, s.in.frac - s.index_shift, prefix, s.x_type, s.y_type, ns, ns, ns, ns,
-        s.features, s.index_shift, s.table.size(), s.out.frac, s.out.width, s.out.is_signed ? "true" : "false", s.rounding,
-        s.overflow, prefix, s.table.size(), table_text(s.table));
+        "    {}::n_slice, {}, {}, {}, {}, {}, {}, {}, aie::rounding_mode::{}, aie4ml::kernels::softmax_overflow::{}>;\n"
+        "alignas(32) const uint32 {}_act_table[{}] = {{{}\n}};\n}}  // namespace\n",
+        s.op, s.in.str(), s.out.str(), s.index_shift, s.in.frac - s.index_shift, s.hi_size, s.lo_bits, prefix, s.x_type,
+        s.y_type, ns, ns, ns, ns, s.features, s.index_shift, s.hi_size, s.lo_bits, s.out.frac, s.out.width,
+        s.out.is_signed ? "true" : "false", s.rounding, s.overflow, prefix, s.table.size(), table_text(s.table));
   return fmt::format(
       "\n// {} '{}' on this layer's output ({} -> {}; docs/numerics.md \"Sigmoid and Tanh tables\"): output codes\n"
       "// by index code c = round(x / 2^{}) from {}, from the reference interpreter's table.\n"

@@ -20,11 +20,14 @@
 
 namespace aie4ml::codegen {
 
-// The exp table of kernels/softmax.h for an input type: entries[t] = E(-t) of the reference's table for
-// t >= 1 (entries[0] = 0: the kernel uses 2^16 there), cut after the last non-zero entry.
+// The exp tables of kernels/softmax.h for an input type: the reference's hi table followed by its lo
+// table (sim/reference_ops.h SoftmaxTable), uint32 values exp(-v) 2^24.
 struct SoftmaxKernelTable {
-  int index_shift = 0;            // in.frac - index.frac
-  std::vector<int64_t> entries;   // uint16 values
+  static constexpr int kMaxEntries = 1067;  // kernels/softmax.h's bound: 4268 bytes (index_frac 14)
+  int index_shift = 0;            // in.frac - index_frac
+  int hi_size = 0;                // entries of hi
+  int lo_bits = 0;                // lo has 2^lo_bits entries
+  std::vector<int64_t> entries;   // hi_size + 2^lo_bits uint32 values
 };
 SoftmaxKernelTable softmax_kernel_table(const FixedType& in);
 
@@ -46,9 +49,10 @@ struct OutputActivationSpec {
   int features = 0;
   int index_shift = 0;
   // Softmax
+  int hi_size = 0, lo_bits = 0;   // the exp tables' shape (SoftmaxKernelTable)
   std::string rounding;           // aie::rounding_mode enumerator
   std::string overflow;           // aie4ml::kernels::softmax_overflow enumerator
-  // Softmax: uint16 exp entries by t; Sigmoid/Tanh: output codes from index_lo
+  // Softmax: uint32 exp tables hi then lo; Sigmoid/Tanh: output codes from index_lo
   std::vector<int64_t> table;
   int index_lo = 0;
 };

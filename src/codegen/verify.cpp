@@ -17,6 +17,7 @@
 #include "codegen/kernel_spec.h"
 #include "codegen/plio_data.h"
 #include "design/conv_layout.h"
+#include "design/tensor_op_layout.h"
 #include "design/design.h"
 #include "io/npy.h"
 #include "ir/model.h"
@@ -197,10 +198,10 @@ class Comparer {
     for (size_t i = 0; i < p_.design.layers.size(); ++i) {
       const auto& l = p_.design.layers[i];
       const auto& s = p_.specs[i];
-      const int64_t features = conv_layout::output_elements(l);  // a conv: channels x positions per sample
+      const int64_t features = conv_layout::output_elements(l);  // a conv: channels x positions per sample (tensor op: out_features)
       std::vector<int64_t> y(static_cast<size_t>(samples_ * features), 0);
       for (auto& k : l.kernels)
-        if (k.writes_output) l.is_conv() ? unpack_conv(trace_dir, l, s, k, y) : unpack_chain(trace_dir, l, s, k, y);
+        if (k.writes_output) (l.is_conv() || l.is_tensor_op()) ? unpack_conv(trace_dir, l, s, k, y) : unpack_chain(trace_dir, l, s, k, y);
       const auto& want = ref_.at(l.output_tensor);
       if (auto m = first_difference(want, y, features)) {
         m->where = fmt::format("layer {}", l.name);
@@ -252,7 +253,10 @@ class Comparer {
     const fs::path file = trace_dir / fmt::format("kernel_{}_{}_out0.bin", k.tile.col, k.tile.row);
     const std::string bytes = fs::exists(file) ? read_text(file) : std::string();
     const int eb = type_bytes(s.c_type);
-    const int64_t channels = l.out_features, positions = conv_layout::out_positions(l), per_sample = channels * positions;
+    // A tensor-op kernel writes the same channels-last rows (design/tensor_op_layout.h).
+    const int64_t channels = l.is_tensor_op() ? tensor_op_layout::out_channels(l) : l.out_features;
+    const int64_t positions = l.is_tensor_op() ? tensor_op_layout::out_positions(l) : conv_layout::out_positions(l);
+    const int64_t per_sample = channels * positions;
     const int64_t frame = p_.design.batch * per_sample;
     if (static_cast<int64_t>(bytes.size()) < iterations_ * frame * eb)
       throw CheckFailure(fmt::format("kernel {} at tile({},{}) produced {} bytes of output; {} iterations make {}", k.name,

@@ -113,6 +113,8 @@ void to_json(json& j, const LayerDesign& l) {
   if (!l.conv.empty()) j["conv"] = l.conv;
   if (!l.pool.empty()) j["pool"] = l.pool;
   if (!l.input_order.empty()) j["input_order"] = l.input_order;
+  if (!l.inputs.empty()) j["inputs"] = l.inputs;
+  if (!l.tensor_op.empty()) j["tensor_op"] = l.tensor_op;
 }
 void from_json(const json& j, LayerDesign& l) {
   j.at("name").get_to(l.name);
@@ -152,6 +154,11 @@ void from_json(const json& j, LayerDesign& l) {
   if (j.contains("conv")) j.at("conv").get_to(l.conv);
   if (j.contains("pool")) j.at("pool").get_to(l.pool);
   if (j.contains("input_order")) j.at("input_order").get_to(l.input_order);
+  if (j.contains("inputs")) j.at("inputs").get_to(l.inputs);
+  if (j.contains("tensor_op")) j.at("tensor_op").get_to(l.tensor_op);
+  if (!l.inputs.empty() && l.inputs.front() != l.input_tensor)
+    throw InputError(fmt::format("design: layer '{}': inputs[0] '{}' is not input_tensor '{}'", l.name, l.inputs.front(),
+                                 l.input_tensor));
 }
 
 // ---- Design helpers ----

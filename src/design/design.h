@@ -33,6 +33,12 @@
 //    "host_ops": [{"name", "op", "stage": "before" | "after"}],
 //    "placement": {"method", "cost", "lower_bound", "optimal", "nodes", "stopped_by"}}
 //
+// Optional layer keys (written only when set): "conv" and "pool" (conv geometry, fused MaxPool),
+// "input_order" (a Dense reading a conv output through views), and for tensor-op layers (op "Add",
+// "Concat", "MaxPool", "AveragePool", "GlobalAveragePool": one kernels/tensor_ops.h kernel on one tile)
+// "inputs": [tensor, ..] (every input tensor in the op's order; "input_tensor" is the first) and
+// "tensor_op": [..] (the op's geometry, LayerDesign::tensor_op).
+//
 // Coordinates: compute tile (col,row), row 0 the lowest compute row (ADF tile()); memory tile (col,row),
 // row 0 the memory-tile row nearest the shim; PLIO by shim column. Ranges are half-open [begin,end).
 // Shared buffers are [features, batch] with features the fastest-varying dimension (ADF tiling
@@ -62,6 +68,7 @@ struct Range {
 struct BufferAlloc {
   std::string name;       // unique in the design
   std::string role;       // "weights" | "bias" | "input" | "output" | "stack" | "heap" | conv: "im2col" | "out_tiles"
+                          // | tensor op: "input1", "input2", .. (its inputs after the first)
   int64_t bytes = 0;      // size of one copy
   TileCoord home;         // the tile whose data memory holds it
   std::vector<int> banks;          // bank of each copy
@@ -71,7 +78,7 @@ struct BufferAlloc {
 
 struct KernelInstance {
   std::string name;       // "<layer>_c<chain>_p<position>"
-  std::string variant;    // "dense_single" | "dense_first" | "dense_middle" | "dense_last" | "conv_single"
+  std::string variant;    // "dense_single" | "dense_first" | "dense_middle" | "dense_last" | "conv_single" | "tensor_op"
   int chain = 0;          // 0..cas_num-1 (output-feature slice)
   int position = 0;       // 0..cas_length-1 (input-feature slice, west to east along the cascade)
   Range k_range, n_range; // slice of the layer's padded input and output features
@@ -110,7 +117,23 @@ struct LayerDesign {
   // design.json "input_order" (only when not the identity): input feature i of the array layout is
   // feature input_order[i] of the model's input tensor (a Dense reading a conv output through a Flatten).
   std::vector<int64_t> input_order;
+  // Tensor-op layers (op Add / Concat / MaxPool / AveragePool / GlobalAveragePool, variant "tensor_op"):
+  // design.json "inputs", every input tensor in the op's order (input_tensor is inputs[0]); each is read
+  // whole (batch x per-sample elements, channels-last) from its memory-tile shared buffer. design.json
+  // "tensor_op", the geometry (design/tensor_op_layout.h): Add [C, positions]; Concat [positions, C0, C1, ..];
+  // pools [C, IH, IW, KH, KW, SH, SW, PH, PW, OH, OW, count_include_pad]. Such a layer's in_features are
+  // input 0's per-sample elements, its out_features the output's per-sample elements; the unary ops fused
+  // after it (Relu, Quantize) are found in the model between the op and output_tensor.
+  std::vector<std::string> inputs;
+  std::vector<int64_t> tensor_op;
   bool is_conv() const { return !conv.empty(); }
+  bool is_tensor_op() const { return !tensor_op.empty(); }
+  // Every tensor the layer reads: inputs, or input_tensor alone.
+  std::vector<std::string> input_tensors() const { return inputs.empty() ? std::vector<std::string>{input_tensor} : inputs; }
+  bool reads(const std::string& t) const {
+    for (auto& i : input_tensors()) if (i == t) return true;
+    return false;
+  }
 
   int tiles() const { return cas_length * cas_num; }
   KernelInstance& kernel(int chain, int position) { return kernels[chain * cas_length + position]; }

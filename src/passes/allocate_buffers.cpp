@@ -9,6 +9,7 @@
 
 #include "design/conv_layout.h"
 #include "passes/partition_conv.h"
+#include "passes/partition_tensor_ops.h"
 #include "support/error.h"
 
 namespace aie4ml {
@@ -110,7 +111,8 @@ void allocate_kernel(const LayerDesign& layer, KernelInstance& k, const DirectIn
   const int64_t in = conv_layout::input_buffer_bytes(layer, batch);
   const int64_t out = conv_layout::output_buffer_bytes(layer, batch);
   const int64_t bias = layer.n_slice * layer.tile_m * layer.bias_bytes;  // always taken by the kernels
-  auto requests = layer.is_conv() ? conv_kernel_requests(w, in, conv_layout::im2col_bytes(layer),
+  auto requests = layer.is_tensor_op() ? tensor_op_requests(layer, batch, device)
+                  : layer.is_conv()     ? conv_kernel_requests(w, in, conv_layout::im2col_bytes(layer),
                                                          conv_layout::out_tiles_bytes(layer), out, bias, device)
                                   : kernel_buffer_requests(w, in, out, bias, k.writes_output, !input_elsewhere, device);
   auto packed = pack_tile_memory(requests, device);

@@ -10,10 +10,12 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "design/tiling.h"
 #include "device/kernel_library.h"
 #include "design/conv_layout.h"
+#include "design/tensor_op_layout.h"
 #include "support/error.h"
 
 namespace aie4ml {
@@ -76,7 +78,45 @@ class Checker {
     return std::lcm(std::lcm(static_cast<int64_t>(2 * tile), lanes), words);
   }
 
+  // A tensor-op layer (design/tensor_op_layout.h): one "tensor_op" kernel, whole-sample buffers per input.
+  void check_tensor_op_layer(const LayerDesign& l) {
+    namespace to = tensor_op_layout;
+    const auto ins = l.input_tensors();
+    const auto& g = l.tensor_op;
+    bool ok = l.kernels.size() == 1 && l.cas_length == 1 && l.cas_num == 1 && l.kernels[0].variant == "tensor_op" &&
+              l.kernels[0].writes_output && !l.kernels[0].cascade_in && !l.kernels[0].cascade_out;
+    if (l.op == "Add") ok = ok && ins.size() == 2 && g.size() == 2 && g[0] * g[1] == l.in_features && g[0] * g[1] == l.out_features;
+    else if (l.op == "Concat") {
+      int64_t channels = 0;
+      for (size_t i = 1; i < g.size(); ++i) channels += g[i];
+      ok = ok && g.size() == ins.size() + 1 && g[0] * channels == l.out_features && to::input_elements(l, 0) == l.in_features;
+    } else if (to::is_pool(l)) {
+      ok = ok && ins.size() == 1 && g.size() == to::kPoolGeometrySize && g[to::C] * g[to::IH] * g[to::IW] == l.in_features &&
+           g[to::C] * g[to::OH] * g[to::OW] == l.out_features;
+    } else {
+      ok = false;
+    }
+    if (!ok) {
+      fail("layer-shape", "layer {}: op {} with {} input(s), geometry [{}] and {} kernel(s) is not a tensor-op layer the "
+           "kernels take", l.name, l.op, ins.size(), fmt::join(g, ", "), l.kernels.size());
+      return;
+    }
+    const auto& k = l.kernels[0];
+    auto need = [&](const std::string& role, int64_t bytes, int copies) {
+      auto* b = k.buffer(role);
+      if (!b) fail("buffer-size", "kernel {}: no {} buffer", k.name, role);
+      else if (b->bytes < bytes || b->copies() != copies)
+        fail("buffer-size", "kernel {}: {} buffer of {} bytes x {} copies, needs {} bytes x {}", k.name, role, b->bytes,
+             b->copies(), bytes, copies);
+    };
+    for (size_t i = 0; i < ins.size(); ++i) need(to::input_role(i), to::input_bytes(l, i, d_.batch), 2);
+    need("output", to::output_bytes(l, d_.batch), 2);
+    need("stack", dev_.stack_bytes, 1);
+    need("heap", dev_.heap_bytes, 1);
+  }
+
   void check_layer(const LayerDesign& l) {
+    if (l.is_tensor_op()) return check_tensor_op_layer(l);
     if (static_cast<int>(l.kernels.size()) != l.cas_length * l.cas_num)
       fail("layer-shape", "layer {}: {} kernels for {} x {}", l.name, l.kernels.size(), l.cas_length, l.cas_num);
     std::set<std::pair<int, int>> seen;
@@ -417,7 +457,7 @@ class Checker {
   int64_t tensor_features(const std::string& tensor) const {
     for (auto& l : d_.layers) {
       if (l.output_tensor == tensor) return l.out_features;
-      if (l.input_tensor == tensor) return l.in_features;
+      if (l.reads(tensor)) return read_elements(l, tensor);
     }
     return 0;
   }
@@ -443,7 +483,7 @@ class Checker {
       fail("dataflow", "{}.{}: kernel {} does not produce tensor {}", sb.name, w.name, k->name, sb.tensor);
       return std::nullopt;
     }
-    if (l->is_conv()) return conv_output_stream(w.feature_range, *l);
+    if (l->is_conv() || l->is_tensor_op()) return conv_output_stream(w.feature_range, *l);
     if (w.feature_range.begin < k->n_range.begin || w.feature_range.end > k->n_range.end ||
         (w.feature_range.begin - k->n_range.begin) % l->tile_n != 0 || w.feature_range.size() % l->tile_n != 0) {
       fail("data-layout", "{}.{}: features [{}, {}) are not whole output blocks of kernel {}", sb.name, w.name,
@@ -451,6 +491,13 @@ class Checker {
       return std::nullopt;
     }
     return kernel_stream(w.feature_range, l->tile_n, l->tile_m, l->batch_padded, l->out_features, d_.batch);
+  }
+
+  // Per-sample elements of `tensor` as layer l reads it (a tensor-op layer's inputs differ in size).
+  static int64_t read_elements(const LayerDesign& l, const std::string& tensor) {
+    if (!l.is_tensor_op()) return l.in_features;
+    const auto ins = l.input_tensors();
+    return tensor_op_layout::input_elements(l, static_cast<size_t>(std::find(ins.begin(), ins.end(), tensor) - ins.begin()));
   }
 
   // A conv kernel's output: plain channels-last samples (conv_layout.h), all of them real.
@@ -480,9 +527,18 @@ class Checker {
     auto* k = kernel(dst.kernel);
     if (!k) return std::nullopt;
     auto* l = layer_of_.at(k->name);
-    if (l->input_tensor != sb.tensor) {
+    if (!l->reads(sb.tensor)) {
       fail("dataflow", "{}.{}: kernel {} does not read tensor {}", sb.name, r.name, k->name, sb.tensor);
       return std::nullopt;
+    }
+    if (l->is_tensor_op()) {  // whole samples of each input (design/tensor_op_layout.h)
+      const int64_t f = read_elements(*l, sb.tensor);
+      if (r.feature_range != Range{0, f}) {
+        fail("data-layout", "{}.{}: tensor-op kernel {} reads whole samples of {}, not features [{}, {})", sb.name,
+             r.name, k->name, sb.tensor, r.feature_range.begin, r.feature_range.end);
+        return std::nullopt;
+      }
+      return kernel_stream(r.feature_range, f, 1, d_.batch, f, d_.batch);
     }
     if (l->is_conv()) {
       if (r.feature_range != input_range(*l, *k)) {
@@ -616,22 +672,24 @@ class Checker {
 
   void check_dataflow() {
     // Which feature ranges reach each kernel input, and each graph output.
-    std::map<std::string, std::vector<Range>> delivered;
+    // Keyed by (kernel, tensor): a tensor-op kernel reads several tensors, each whole.
+    std::map<std::pair<std::string, std::string>, std::vector<Range>> delivered;
     for (auto& sb : d_.shared_buffers) {
       simulate(sb);
       for (auto& r : sb.readers)
         for (auto& dst : r.destinations)
-          if (!dst.kernel.empty()) delivered[dst.kernel].push_back(r.feature_range);
+          if (!dst.kernel.empty()) delivered[{dst.kernel, sb.tensor}].push_back(r.feature_range);
     }
     for (auto& db : d_.direct_buffers) {
       check_direct(db);
-      if (auto* c = kernel(db.consumer)) delivered[db.consumer].push_back(c->k_range);
+      if (auto* c = kernel(db.consumer)) delivered[{db.consumer, db.tensor}].push_back(c->k_range);
     }
     for (auto& l : d_.layers)
-      for (auto& k : l.kernels) {
-        auto ranges = delivered[k.name];
+      for (auto& k : l.kernels)
+        for (auto& tensor : l.input_tensors()) {
+        auto ranges = delivered[{k.name, tensor}];
         std::sort(ranges.begin(), ranges.end());
-        const Range want = input_range(l, k);
+        const Range want = l.is_tensor_op() ? Range{0, read_elements(l, tensor)} : input_range(l, k);
         int64_t next = want.begin;
         bool exact = true;
         for (auto& r : ranges) {

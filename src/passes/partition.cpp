@@ -13,6 +13,7 @@
 #include "device/kernel_library.h"
 #include "passes/allocate_buffers.h"
 #include "passes/partition_conv.h"
+#include "passes/partition_tensor_ops.h"
 #include "support/error.h"
 
 namespace aie4ml {
@@ -426,12 +427,19 @@ ArrayRegion array_region(const Model& model) {
   };
   const auto views = array_views(model);  // layout ops between a conv and its layers (partition_conv.h)
   const auto pools = fused_pools(model);  // MaxPools the conv kernel applies (partition_conv.h)
+  const auto tensor_ops = tensor_op_region(model);  // Add / Concat / pools between layers (partition_tensor_ops.h)
   for (auto& op : model.ops) {
-    if (views.count(op.name) || pools.count(op.name)) {
+    if (views.count(op.name) || pools.count(op.name) || tensor_ops.fused.count(op.name)) {
       after.insert(op.outputs.begin(), op.outputs.end());
       continue;
     }
-    if (op.kind == OpKind::Dense || op.kind == OpKind::Conv) {
+    if (op.kind == OpKind::Dense || op.kind == OpKind::Conv || tensor_ops.layers.count(op.name)) {
+      for (auto& t : op.inputs)
+        if (tensor_ops.layers.count(op.name) && !t.empty() && !after.count(t))
+          throw InputError(fmt::format("op '{}' ({}) reads '{}', {}; a tensor op on the array reads array tensors only",
+                                       op.name, to_string(op.kind), t,
+                                       model.has_tensor(t) && model.tensor(t).is_constant ? "a constant"
+                                                                                         : "which no array layer produces"));
       r.layers.push_back(&op);
       after.insert(op.outputs.begin(), op.outputs.end());
       continue;
@@ -452,6 +460,8 @@ ArrayRegion array_region(const Model& model) {
   }
   if (r.layers.empty()) throw InputError(fmt::format("model '{}' has no Dense layer to map", model.name));
   check_conv_region(model, r.layers, views);
+  for (auto* op : r.layers)
+    if (tensor_ops.layers.count(op->name)) check_tensor_op(*op, model, tensor_ops);
   // A host op after the layers must not feed a layer again (it would sit between two layers).
   for (auto* layer : r.layers)
     for (auto& h : r.host_ops)
@@ -591,11 +601,23 @@ class Partitioner {
 
   void score_candidates() {
     for (int i = 0; i < n_; ++i) {
-      const auto shape = layer_shape(model_, *region_.layers[i], config_, device_);
-      const LayerConfig* o = config_.layer(shape.name);
-      if (o) check_override_ranges(shape, *o, device_);
       const Op& op = *region_.layers[i];
+      const LayerConfig* o = config_.layer(op.name);
+      if (tensor_ops_.layers.count(op.name)) {  // one kernel on one tile (partition_tensor_ops.h)
+        // The performance search forces what the design had: 1 x 1 with tiling [1,1,1].
+        if (o && ((o->cascade_length && *o->cascade_length != 1) || (o->cascade_num && *o->cascade_num != 1) ||
+                  (o->tiling && *o->tiling != MmulShape{1, 1, 1})))
+          throw InputError(fmt::format("layer '{}': CascadeLength/CascadeNum/Tiling: a {} layer is one kernel (1 x 1)",
+                                       op.name, to_string(op.kind)));
+        const auto l = lower_tensor_op_layer(op, model_, tensor_ops_, config_.batch_size, device_, "tmp");
+        cands_[i].push_back({tensor_op_candidate(l, config_.batch_size), l.cost});
+        if (o && o->placement) fixed_[i] = TileCoord{o->placement->first, o->placement->second};
+        min_tiles_ += 1;
+        continue;
+      }
       std::string conv_why;
+      const auto shape = layer_shape(model_, op, config_, device_);
+      if (o) check_override_ranges(shape, *o, device_);
       const auto cands = op.kind == OpKind::Conv ? enumerate_conv_candidates(shape, model_, op, o, device_, &conv_why)
                                                  : enumerate_candidates(shape, o, device_);
       if (cands.empty() && op.kind == OpKind::Conv)
@@ -712,6 +734,10 @@ class Partitioner {
     for (int i = 0; i < n_; ++i) {
       auto prefix = sanitize(region_.layers[i]->name);
       while (!prefixes.insert(prefix).second) prefix += "_";
+      if (tensor_ops_.layers.count(region_.layers[i]->name)) {
+        r.layers.push_back(lower_tensor_op_layer(*region_.layers[i], model_, tensor_ops_, config_.batch_size, device_, prefix));
+        continue;
+      }
       r.layers.push_back(lower_layer(*region_.layers[i], model_, chosen_[i].c, chosen_[i].cost, prefix));
       if (region_.layers[i]->kind == OpKind::Conv) lower_conv_fields(r.layers.back(), model_, *region_.layers[i]);
       resolve_view_input(r.layers.back(), model_, views_);
@@ -737,6 +763,7 @@ class Partitioner {
   const PartitionCost& cost_;
   ArrayRegion region_;
   std::set<std::string> views_ = array_views(model_);
+  TensorOpRegion tensor_ops_ = tensor_op_region(model_);
   int n_;
   std::vector<std::vector<ScoredCandidate>> cands_;  // per layer
   std::vector<std::optional<TileCoord>> fixed_;

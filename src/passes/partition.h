@@ -36,8 +36,10 @@ namespace aie4ml {
 // What runs where: the Dense and Conv layers go to the array (Conv: partition_conv.h; Reshape / Flatten /
 // Transpose between a Conv and a Dense are views, in no list); input preparation before them (Reshape, Flatten,
 // Transpose, Quantize, Clip and elementwise ops with constants, reading only graph inputs) and any non-weighted op after them (reading only layer
-// or host outputs, read by no layer: a final Softmax or Sigmoid) run on the host. Anything else, such as
-// an op between two layers (a pool after a conv), is an InputError naming it.
+// or host outputs, read by no layer: a final Softmax or Sigmoid) run on the host. An Add, Concat or pool
+// that reads a layer's output is a tensor-op layer (one kernel on one tile, partition_tensor_ops.h) with
+// the Relu / Quantize ops after it fused, so the layers form a DAG (fanout and joins), not only a chain.
+// Anything else between two layers is an InputError naming it.
 struct ArrayRegion {
   std::vector<const Op*> layers;
   std::vector<HostOp> host_ops;

@@ -10,6 +10,7 @@
 #include "design/conv_layout.h"
 #include "passes/conv_gemm.h"
 #include "passes/partition.h"
+#include "passes/partition_tensor_ops.h"
 #include "support/error.h"
 
 namespace aie4ml {
@@ -88,8 +89,10 @@ std::set<std::string> fused_pools(const Model& model) {
 std::set<std::string> array_views(const Model& model) {
   std::set<std::string> views, conv_side;
   const auto pools = fused_pools(model);
+  const auto tensor_ops = tensor_op_region(model);  // their outputs are channels-last like a conv's
   for (auto& op : model.ops) {
-    if (op.kind == OpKind::Conv || pools.count(op.name)) conv_side.insert(op.outputs.begin(), op.outputs.end());
+    if (op.kind == OpKind::Conv || pools.count(op.name) || tensor_ops.layers.count(op.name) || tensor_ops.fused.count(op.name))
+      conv_side.insert(op.outputs.begin(), op.outputs.end());
     else if (is_layout_op(op.kind) && !op.inputs.empty() && conv_side.count(op.inputs[0]) && op.outputs.size() == 1) {
       views.insert(op.name);
       conv_side.insert(op.outputs[0]);
@@ -133,7 +136,7 @@ void check_conv_region(const Model& model, const std::vector<const Op*>& layers,
                                    "write yet (conv outputs go to other layers)",
                                    op->name, out));
     for (auto* c : model.consumers(out))
-      if (!is_layer_op(c->kind) && !views.count(c->name))
+      if (!is_layer_op(c->kind) && !views.count(c->name) && std::find(layers.begin(), layers.end(), c) == layers.end())
         throw InputError(fmt::format("op '{}' ({}) reads the output of conv '{}'{} and cannot be mapped to the AIE array "
                                      "yet (conv outputs go to Conv or Dense layers, through Reshape/Flatten/Transpose)",
                                      c->name, to_string(c->kind), op->name,

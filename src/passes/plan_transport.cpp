@@ -10,7 +10,9 @@
 #include <fmt/format.h>
 
 #include "design/conv_layout.h"
+#include "design/tensor_op_layout.h"
 #include "passes/partition_conv.h"
+#include "passes/partition_tensor_ops.h"
 #include "support/error.h"
 
 namespace aie4ml {
@@ -37,13 +39,26 @@ struct TensorEdge {
   int element_bytes = 1;
 };
 
+void order_add(std::vector<std::string>& order, const std::string& t) {
+  if (std::find(order.begin(), order.end(), t) == order.end()) order.push_back(t);
+}
+
+// Per-sample elements of `t` as layer `l` reads it.
+int64_t read_features(const LayerDesign& l, const std::string& t) {
+  if (!l.is_tensor_op()) return l.in_features;
+  const auto ins = l.input_tensors();
+  return tensor_op_layout::input_elements(l, static_cast<size_t>(std::find(ins.begin(), ins.end(), t) - ins.begin()));
+}
+
 std::vector<TensorEdge> tensor_edges(const Design& d, const Model& m) {
   std::vector<std::string> order;
-  for (auto& l : d.layers)
-    for (auto* t : {&l.input_tensor, &l.output_tensor})
-      if (std::find(order.begin(), order.end(), *t) == order.end()) order.push_back(*t);
+  for (auto& l : d.layers) {
+    for (auto& t : l.input_tensors()) order_add(order, t);
+    order_add(order, l.output_tensor);
+  }
   std::vector<TensorEdge> edges;
   const auto views = array_views(m);  // layout ops the array realises (conv outputs read through them)
+  const auto tensor_ops = tensor_op_region(m);  // tensor-op layers and the unary ops fused into them
   for (auto& t : order) {
     TensorEdge e;
     e.tensor = t;
@@ -51,6 +66,7 @@ std::vector<TensorEdge> tensor_edges(const Design& d, const Model& m) {
     e.graph_output = std::find(m.outputs.begin(), m.outputs.end(), t) != m.outputs.end() ||
                      std::any_of(m.ops.begin(), m.ops.end(), [&](const Op& op) {
                        return op.kind != OpKind::Dense && op.kind != OpKind::Conv && !views.count(op.name) &&
+                              !tensor_ops.layers.count(op.name) && !tensor_ops.fused.count(op.name) &&
                               std::find(op.inputs.begin(), op.inputs.end(), t) != op.inputs.end();
                      });
     for (int i = 0; i < static_cast<int>(d.layers.size()); ++i) {
@@ -60,11 +76,11 @@ std::vector<TensorEdge> tensor_edges(const Design& d, const Model& m) {
         e.features = conv_layout::output_elements(l);  // a conv writes positions x channels per sample
         e.element_bytes = l.output_bytes;
       }
-      if (l.input_tensor == t) e.consumers.push_back(i);
+      if (l.reads(t)) e.consumers.push_back(i);
     }
     if (e.producer < 0) {  // enters the array: a graph input, or made by a host op before the layers
       const auto& first = d.layers[e.consumers.front()];
-      e.features = first.in_features;
+      e.features = read_features(first, t);
       e.element_bytes = first.input_bytes;
     }
     for (int c : e.consumers)
@@ -194,7 +210,7 @@ EdgePorts edge_ports(const TensorEdge& e, const Design& d, int64_t batch, int64_
   const int64_t io_row = round_up(e.features, word_elements);
   if (e.producer >= 0) {
     const auto& l = d.layers[e.producer];
-    if (l.is_conv()) {  // one kernel writes whole channels-last samples (conv_layout.h)
+    if (l.is_conv() || l.is_tensor_op()) {  // one kernel writes whole channels-last samples (conv_layout.h)
       p.writers.push_back({PortKind::LayerWriter, e.producer, 0, {0, e.features}, l.out_features, 1, batch});
       p.buffer_features = e.features;
       p.buffer_rows = batch;
@@ -212,10 +228,11 @@ EdgePorts edge_ports(const TensorEdge& e, const Design& d, int64_t batch, int64_
   }
   for (int q : e.consumers) {
     const auto& l = d.layers[q];
-    if (l.is_conv()) {  // every conv kernel reads whole channels-last samples (kernels/conv.h)
+    if (l.is_conv() || l.is_tensor_op()) {  // every conv / tensor-op kernel reads whole channels-last samples
+      const int64_t f = read_features(l, e.tensor);
       for (int pos = 0; pos < l.cas_length; ++pos)
-        p.readers.push_back({PortKind::LayerReader, q, pos, {0, l.in_features}, l.in_features, 1, batch});
-      p.buffer_features = std::max(p.buffer_features, l.in_features);
+        p.readers.push_back({PortKind::LayerReader, q, pos, {0, f}, f, 1, batch});
+      p.buffer_features = std::max(p.buffer_features, f);
       p.buffer_rows = std::max(p.buffer_rows, batch);
       continue;
     }
@@ -320,7 +337,7 @@ struct Planner {
     if (e.producer < 0 || e.graph_output || e.consumers.size() != 1) return false;
     const auto& p = d.layers[e.producer];
     const auto& q = d.layers[e.consumers[0]];
-    if (p.is_conv() || q.is_conv()) return false;  // conv layouts go through a memory tile
+    if (p.is_conv() || q.is_conv() || p.is_tensor_op() || q.is_tensor_op()) return false;  // via a memory tile
     return p.cas_num == 1 && q.cas_length == 1 && q.cas_num == 1 && p.out_padded == q.in_padded &&
            p.tile_n == q.tile_k && p.tile_m == q.tile_m && p.batch_padded == q.batch_padded &&
            p.output_bytes == q.input_bytes;
@@ -375,7 +392,7 @@ struct Planner {
     const int64_t word = std::max<int64_t>(1, plio_width / 8 / e.element_bytes);
     const auto ports = edge_ports(e, d, d.batch, word);
     const auto shards = shard_ranges(ports, e, dev);
-    if (shards.size() > 1 && e.producer >= 0 && d.layers[e.producer].is_conv())
+    if (shards.size() > 1 && e.producer >= 0 && (d.layers[e.producer].is_conv() || d.layers[e.producer].is_tensor_op()))
       throw InputError(fmt::format("tensor '{}': the output of conv '{}' needs more memory-tile ports than one shared "
                                    "buffer has ({} writers, {} readers); conv outputs are not sharded yet",
                                    e.tensor, d.layers[e.producer].name, ports.writers.size(), ports.readers.size()));
@@ -407,7 +424,9 @@ struct Planner {
       } else {
         const auto& l = d.layers[w.layer];
         const auto& k = l.kernel(w.index, l.cas_length - 1);
-        if (l.is_conv()) {  // rows of `channels` per output position, positions along the feature axis
+        if (l.is_tensor_op()) {  // whole channels-last samples, one row per sample
+          port.access = block_walk(sb.dimension, {local.begin, local.begin + w.tile_width}, w.tile_width, 1, w.rows, {});
+        } else if (l.is_conv()) {  // rows of `channels` per output position, positions along the feature axis
           port.access = block_walk(sb.dimension, {local.begin, local.begin + w.tile_width}, w.tile_width, 1, w.rows, {});
           port.access.tile_traversal = {{0, l.out_features, conv_layout::out_positions(l)}, {1, 1, w.rows}};
         } else {

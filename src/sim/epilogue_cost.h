@@ -2,8 +2,10 @@
 // layer's output kernel runs after its matrix product, for the performance model.
 // Reads: a LayerDesign (activation, batch_padded, n_slice, out_features). Writes: nothing.
 // The epilogues are scalar loops; the per-element figures below are estimates from their operation
-// counts (loads, compares, a table load, a 64-bit multiply and the remainder correction per Softmax
-// element; one software 64-bit division per Softmax row), not calibrated against hardware.
+// counts (loads, compares, two table loads and a 64-bit product for the exp value, a 64-bit multiply and
+// the remainder correction per Softmax element; one software 64-bit division per Softmax row), not
+// calibrated against hardware. Memory: the Softmax's exp tables are at most 4268 bytes
+// (codegen::SoftmaxKernelTable::kMaxEntries uint32 values), a constant array of the output kernel.
 #pragma once
 #include <cstdint>
 
@@ -12,7 +14,8 @@
 namespace aie4ml::perf {
 
 struct EpilogueCycleParams {
-  double softmax_element = 24;   // max pass, index + table + sum, quotient + correction + rounding + store
+  double softmax_element = 30;   // max pass, index + two table loads, 64-bit product, rounding + sum,
+                                 // quotient + correction + rounding + store
   double softmax_row = 120;      // the reciprocal: one software 64-bit division, loop overheads
   double table_element = 6;      // index rounding, table load, store
   double padding_element = 1;    // zero store per padding column

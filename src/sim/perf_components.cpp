@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "design/conv_layout.h"
+#include "design/tensor_op_layout.h"
 #include "sim/epilogue_cost.h"
 #include "support/error.h"
 
@@ -76,6 +77,11 @@ ConvKernelCost conv_kernel_timing(const LayerDesign& l, const KernelInstance& k,
 }
 
 DenseKernelCost kernel_timing(const LayerDesign& l, const KernelInstance& k, const PerfParams& p, int64_t batch) {
+  if (l.is_tensor_op()) {  // scalar loops, no MACs (design/tensor_op_layout.h kernel_cycles)
+    DenseKernelCost c;
+    c.cycles = c.call_cycles = tensor_op_layout::kernel_cycles(l, std::max<int64_t>(batch, 1));
+    return c;
+  }
   DenseKernelCost c = dense_kernel_cost(kernel_desc(l, k), p.core);
   if (l.is_conv()) {  // the gather before and the repack after the GEMM
     const int64_t extra = conv_kernel_timing(l, k, p, batch).cycles - c.cycles;

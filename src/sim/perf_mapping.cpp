@@ -10,6 +10,7 @@
 
 #include "passes/partition.h"
 #include "passes/partition_conv.h"
+#include "passes/partition_tensor_ops.h"
 #include "passes/plan_design.h"
 #include "sim/perf_cost.h"
 #include "support/error.h"
@@ -112,11 +113,17 @@ class Search {
   // Every layer's legal candidates (overrides applied), best estimate first.
   std::vector<std::vector<LayerCandidate>> layer_candidates() const {
     const auto region = array_region(model_);
+    const auto tensor_ops = tensor_op_region(model_);
     std::vector<std::vector<LayerCandidate>> lists;
     for (size_t i = 0; i < names_.size(); ++i) {
+      const Op& op = *region.layers[i];
+      if (tensor_ops.layers.count(op.name)) {  // one kernel on one tile: a single candidate
+        const auto l = lower_tensor_op_layer(op, model_, tensor_ops, config_.batch_size, device_, "search");
+        lists.push_back({tensor_op_candidate(l, config_.batch_size)});
+        continue;
+      }
       const auto shape = layer_shape(model_, *region.layers[i], config_, device_);
       std::vector<std::pair<double, LayerCandidate>> scored;
-      const Op& op = *region.layers[i];
       for (auto& c : op.kind == OpKind::Conv
                          ? enumerate_conv_candidates(shape, model_, op, config_.layer(names_[i]), device_)
                          : enumerate_candidates(shape, config_.layer(names_[i]), device_))

@@ -431,6 +431,7 @@ std::vector<PathSegment> critical_path(const Network& net, double t0) {
 }
 
 int64_t single_kernel_cycles(const LayerDesign& l, const KernelInstance& k, const PerfParams& p, int64_t batch) {
+  if (l.is_tensor_op()) return kernel_timing(l, k, p, batch).cycles;  // one kernel, no cascade
   auto desc = kernel_desc(l, k);
   desc.pos = cascade_pos::single;
   if (l.is_conv()) return conv_kernel_timing(l, k, p, batch).cycles;  // one conv kernel is single already
@@ -495,7 +496,8 @@ PerfResult simulate(const Design& d, const Device& dev, const PerfParams& params
     lp.tiles = l.tiles();
     lp.tiling = {l.tile_m, l.tile_k, l.tile_n};
     // A conv layer: batch x positions GEMM rows of its window (design/conv_layout.h).
-    const int64_t macs_per_sample = conv_layout::positions(l) * conv_layout::gemm_k(l) * l.out_features;
+    const int64_t macs_per_sample =  // a tensor-op layer (Add, Concat, pools) does no MACs
+        l.is_tensor_op() ? 0 : conv_layout::positions(l) * conv_layout::gemm_k(l) * l.out_features;
     lp.macs_per_batch = d.batch * macs_per_sample;
     r.macs_per_sample += macs_per_sample;
     const int peak_macs = dev.macs_per_cycle.count(l.type_pair) ? dev.macs_per_cycle.at(l.type_pair) : 0;

@@ -104,14 +104,14 @@ std::string report_table(const PerfResult& r, const nlohmann::json& search) {
   line(fmt::format("{} at {} MHz, batch {}: {} of {} tiles", r.device, r.clock_mhz, r.batch, r.tiles_used,
                    r.tiles_total));
   line("");
-  size_t w = 5;
-  for (auto& l : r.layers) w = std::max(w, l.name.size());
-  line(fmt::format("{:<{}} {:<6} {:>11} {:>7} {:>6} {:>8} {:>7} {:>9} {:>12}", "layer", w, "op", "in->out", "LxN",
+  size_t w = 5, ow = 6;  // name and op columns as wide as their longest entry (GlobalAveragePool)
+  for (auto& l : r.layers) w = std::max(w, l.name.size()), ow = std::max(ow, l.op.size());
+  line(fmt::format("{:<{}} {:<{}} {:>11} {:>7} {:>6} {:>8} {:>7} {:>9} {:>12}", "layer", w, "op", ow, "in->out", "LxN",
                    "tiles", "kernel", "util", "eff/peak", "eff/single"));
-  line(fmt::format("{:<{}} {:<6} {:>11} {:>7} {:>6} {:>8} {:>7} {:>9} {:>12}", "", w, "", "", "", "", "cycles", "", "",
-                   "kernel"));
+  line(fmt::format("{:<{}} {:<{}} {:>11} {:>7} {:>6} {:>8} {:>7} {:>9} {:>12}", "", w, "", ow, "", "", "", "cycles", "",
+                   "", "kernel"));
   for (auto& l : r.layers)
-    line(fmt::format("{:<{}} {:<6} {:>11} {:>7} {:>6} {:>8} {:>6.1f}% {:>8.1f}% {:>11.1f}%", l.name, w, l.op,
+    line(fmt::format("{:<{}} {:<{}} {:>11} {:>7} {:>6} {:>8} {:>6.1f}% {:>8.1f}% {:>11.1f}%", l.name, w, l.op, ow,
                      fmt::format("{}->{}", l.in_features, l.out_features),
                      fmt::format("{}x{}", l.cas_length, l.cas_num), l.tiles, l.kernel_cycles, 100 * l.utilisation,
                      100 * l.efficiency_vs_peak, 100 * l.efficiency_vs_single_kernel));

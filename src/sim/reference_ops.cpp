@@ -83,12 +83,43 @@ ActivationTable tanh_table(const FixedType& in, const FixedType& out) {
   return make_table(in, out, [](double v) { return std::tanh(v); });
 }
 
+namespace {
+
+// exp(-v) rounded to P fractional bits (half to even; the tables' entries).
+int64_t exp_entry(double v) {
+  const FixedType e{SoftmaxTable::kExpFrac + 2, SoftmaxTable::kExpFrac, false, RoundingMode::RndConv, OverflowMode::Sat};
+  return quantize(std::exp(-v), e);
+}
+
+// lo_bits minimising the entries of both tables: hi has about ln(2^(P+1)) / 2^(L - index_frac) + 1 entries
+// (exp(-v) 2^P rounds to 0 beyond v = ln(2^(P+1))), lo has 2^L; ties to the smaller L.
+int softmax_lo_bits(int index_frac) {
+  const double range = std::log(2.0) * (SoftmaxTable::kExpFrac + 1);
+  int best = 0;
+  double best_size = 0;
+  for (int L = 0; L <= std::max(index_frac, 0); ++L) {
+    const double size = std::floor(range / std::ldexp(1.0, L - index_frac)) + 1 + std::ldexp(1.0, L);
+    if (L == 0 || size < best_size) best = L, best_size = size;
+  }
+  return best;
+}
+
+}  // namespace
+
 SoftmaxTable softmax_table(const FixedType& in) {
-  SoftmaxTable t{in, activation_index_type(in), {}};
-  const FixedType e{SoftmaxTable::kExpFrac + 2, SoftmaxTable::kExpFrac, false, RoundingMode::RndConv,
-                    OverflowMode::Sat};
-  for (int64_t c = t.index.min_code(); c <= t.index.max_code(); ++c)
-    t.exp_entries.push_back(c > 0 ? 0 : quantize(std::exp(dequantize(c, t.index)), e));
+  SoftmaxTable t;
+  t.in = in;
+  t.index_frac = std::min(in.frac, SoftmaxTable::kMaxIndexFrac);
+  t.index_shift = in.frac - t.index_frac;
+  t.lo_bits = softmax_lo_bits(t.index_frac);
+  const double hi_step = std::ldexp(1.0, t.lo_bits - t.index_frac);
+  for (int64_t k = 0;; ++k) {
+    const int64_t v = exp_entry(static_cast<double>(k) * hi_step);
+    if (v == 0) break;
+    t.hi.push_back(v);
+  }
+  for (int64_t j = 0; j < (int64_t{1} << t.lo_bits); ++j)
+    t.lo.push_back(exp_entry(std::ldexp(static_cast<double>(j), -t.index_frac)));
   return t;
 }
 
@@ -102,7 +133,7 @@ void softmax_codes(const SoftmaxTable& t, const FixedType& out, const int64_t* x
   int128 sum = 0;
   for (int64_t j = 0; j < n; ++j) {
     const int64_t d = x[j * stride] - m;  // <= 0, exact
-    e[j] = t.exp_entries[static_cast<size_t>(requantize(d, t.in.frac, t.index) - t.index.min_code())];
+    e[j] = t.exp_code(-static_cast<int64_t>(round_shift(d, t.index_shift, RoundingMode::RndConv)));
     sum += e[j];
   }
   for (int64_t j = 0; j < n; ++j) {

@@ -35,7 +35,7 @@ int128 round_div(int128 num, int128 den, RoundingMode mode);
 // becomes requantize(q * alpha_code, out.frac + alpha_frac, out).
 int64_t leaky_relu_code(int64_t q, int64_t alpha_code, int alpha_frac, const FixedType& out);
 
-// Sigmoid, Tanh and Softmax's exponential are tables indexed by the input requantised into
+// Sigmoid and Tanh are tables indexed by the input requantised into
 // activation_index_type(in) = ap_fixed<12, 12 - min(in.frac, 7), AP_RND_CONV, AP_SAT>: exact per code
 // for inputs of at most 12 bits and frac <= 7; otherwise resolution 2^-7 over [-16, 16).
 FixedType activation_index_type(const FixedType& in);
@@ -52,13 +52,28 @@ struct ActivationTable {
 ActivationTable sigmoid_table(const FixedType& in, const FixedType& out);
 ActivationTable tanh_table(const FixedType& in, const FixedType& out);
 
-// Softmax over n codes x[0], x[stride], ...: d = x - max(x); e = E[index(d)] with
-// E(v) = round_half_even(exp(v) * 2^16) (so e <= 2^16); y = cast(e / sum(e)) into `out` with out's
-// rounding (an exact rational rounding) and overflow.
+// Softmax over n codes x[0], x[stride], ...: d = x - max(x) <= 0; the exp index t = -round_conv_even(d /
+// 2^index_shift) (d at resolution 2^-index_frac, index_frac = min(in.frac, kMaxIndexFrac)); t splits into
+// t_hi = t >> lo_bits, t_lo = t mod 2^lo_bits and e = round_half_even(hi[t_hi] * lo[t_lo] / 2^P) (0 for
+// t_hi >= hi.size()), with P = kExpFrac, hi[k] = round(exp(-k 2^(lo_bits - index_frac)) 2^P) cut after
+// its last non-zero entry, lo[j] = round(exp(-j 2^-index_frac) 2^P) (so e = 2^P for the maximum);
+// y = cast(e / sum(e)) into `out` with out's rounding (an exact rational rounding) and overflow.
+// kernels/softmax.h computes the same, bit for bit, from the same two tables (docs/numerics.md).
 struct SoftmaxTable {
-  static constexpr int kExpFrac = 16;
-  FixedType in, index;
-  std::vector<int64_t> exp_entries;  // by index code - index.min_code()
+  static constexpr int kExpFrac = 24;       // P: fractional bits of the exp values
+  static constexpr int kMaxIndexFrac = 14;  // finest index resolution 2^-14 (bounds the tables' size)
+  FixedType in;
+  int index_frac = 0;   // min(in.frac, kMaxIndexFrac)
+  int index_shift = 0;  // in.frac - index_frac >= 0
+  int lo_bits = 0;      // t_lo has lo_bits bits (chosen to minimise hi.size() + 2^lo_bits)
+  std::vector<int64_t> hi, lo;  // lo.size() == 2^lo_bits; hi[0] == lo[0] == 2^P
+  // e for an index t >= 0.
+  int64_t exp_code(int64_t t) const {
+    const int64_t th = t >> lo_bits;
+    if (th >= static_cast<int64_t>(hi.size())) return 0;
+    const int128 p = static_cast<int128>(hi[static_cast<size_t>(th)]) * lo[static_cast<size_t>(t & ((int64_t{1} << lo_bits) - 1))];
+    return static_cast<int64_t>(round_shift(p, kExpFrac, RoundingMode::RndConv));
+  }
 };
 SoftmaxTable softmax_table(const FixedType& in);
 void softmax_codes(const SoftmaxTable& table, const FixedType& out, const int64_t* x, int64_t* y, int64_t n,

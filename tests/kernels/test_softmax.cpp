@@ -43,11 +43,12 @@ void check(const FixedType& in, const FixedType& out, uint32_t seed, Measured& m
   using TX = typename Cfg::x_type;
   using TY = typename Cfg::y_type;
   const auto table = codegen::softmax_kernel_table(in);
-  EXPECT_EQ(table.index_shift, int(Cfg::index_shift)) << in.str();
-  EXPECT_LE(table.entries.size(), Cfg::table_size) << in.str();
-  // The kernel's table is the codegen table padded with zeros (entries past the cut are zero).
-  AlignedArray<uint16> kt(Cfg::table_size);
-  for (size_t i = 0; i < table.entries.size(); ++i) kt[i] = static_cast<uint16>(table.entries[i]);
+  ASSERT_EQ(table.index_shift, int(Cfg::index_shift)) << in.str();
+  ASSERT_EQ(table.hi_size, int(Cfg::hi_size)) << in.str();
+  ASSERT_EQ(table.lo_bits, int(Cfg::lo_bits)) << in.str();
+  ASSERT_EQ(table.entries.size(), Cfg::table_size) << in.str();
+  AlignedArray<uint32> kt(Cfg::table_size);
+  for (size_t i = 0; i < table.entries.size(); ++i) kt[i] = static_cast<uint32>(table.entries[i]);
   const auto& kt_ref = kt.template as_rtp<Cfg::table_size>();
   const SoftmaxTable ref = softmax_table(in);
 
@@ -97,11 +98,16 @@ Measured check(const FixedType& in, const FixedType& out, uint32_t seed) {
   return meas;
 }
 
-double documented_bound(const FixedType& out, int n) { return 0.5 * out.lsb() + (n + 1) * std::ldexp(1.0, -17); }
+// docs/numerics.md "Softmax": half an output lsb (a whole one for the directed roundings) plus the exp
+// values' error, within 1.5 2^-24 of exp each, the maximum's exact: 1.5 n 2^-24 (inputs with frac <= 14).
+double documented_bound(const FixedType& out, int n) {
+  const bool nearest = out.rounding != RoundingMode::Trn && out.rounding != RoundingMode::TrnZero;
+  return (nearest ? 0.5 : 1.0) * out.lsb() + 1.5 * n * std::ldexp(1.0, -24);
+}
 
 TEST(SoftmaxKernel, Int8JetTaggerHeadMatchesReference) {
   // The jet tagger's head: 5 classes of ap_fixed<8,4> -> ap_ufixed<8,0,AP_RND_CONV,AP_SAT>, N padded to 16.
-  using Cfg = kernels::softmax_config<int8, uint8, 4, 8, 8, 16, 5, 0, 2049, 8, 8, false, aie::rounding_mode::conv_even,
+  using Cfg = kernels::softmax_config<int8, uint8, 4, 8, 8, 16, 5, 0, 18, 4, 8, 8, false, aie::rounding_mode::conv_even,
                                       softmax_overflow::saturate>;
   const FixedType out = fx(8, 8, false);
   const auto m = check<Cfg>(fx(8, 4, true), out, 1);
@@ -112,54 +118,67 @@ TEST(SoftmaxKernel, Int8JetTaggerHeadMatchesReference) {
 
 TEST(SoftmaxKernel, Int8TruncateAndWrapMatchesReference) {
   // AP_TRN + AP_WRAP: a one-hot row gives 1.0 = 256, which wraps to 0 in 8 bits, as ap_ufixed does.
-  using Cfg = kernels::softmax_config<int8, uint8, 4, 8, 8, 16, 16, 0, 2049, 8, 8, false, aie::rounding_mode::floor,
+  using Cfg = kernels::softmax_config<int8, uint8, 4, 8, 8, 16, 16, 0, 35, 6, 8, 8, false, aie::rounding_mode::floor,
                                       softmax_overflow::wrap>;
   check<Cfg>(fx(8, 7, true), fx(8, 8, false, RoundingMode::Trn, OverflowMode::Wrap), 2);
 }
 
 TEST(SoftmaxKernel, Int8SignedOutputsAndOtherModesMatchReference) {
-  using SymZero = kernels::softmax_config<int8, int8, 4, 8, 8, 16, 9, 0, 2049, 7, 8, true,
+  using SymZero = kernels::softmax_config<int8, int8, 4, 8, 8, 16, 9, 0, 18, 2, 7, 8, true,
                                           aie::rounding_mode::symmetric_zero, softmax_overflow::symmetric>;
   check<SymZero>(fx(8, 2, true), fx(8, 7, true, RoundingMode::RndZero, OverflowMode::SatSym), 3);
-  using InfZero = kernels::softmax_config<int8, uint8, 4, 8, 8, 16, 3, 0, 2049, 8, 8, false,
+  using InfZero = kernels::softmax_config<int8, uint8, 4, 8, 8, 16, 3, 0, 18, 5, 8, 8, false,
                                           aie::rounding_mode::symmetric_inf, softmax_overflow::zero>;
   check<InfZero>(fx(8, 5, true), fx(8, 8, false, RoundingMode::RndInf, OverflowMode::SatZero), 4);
-  using NegFrac = kernels::softmax_config<int8, uint8, 4, 8, 8, 16, 6, 0, 2049, 6, 8, false,
+  using NegFrac = kernels::softmax_config<int8, uint8, 4, 8, 8, 16, 6, 0, 5, 0, 6, 8, false,
                                           aie::rounding_mode::negative_inf, softmax_overflow::saturate>;
   check<NegFrac>(fx(8, -2, true), fx(8, 6, false, RoundingMode::RndMinInf), 5);
 }
 
-TEST(SoftmaxKernel, Int16WideInputsIndexedAtTheTableResolution) {
-  // frac 10 > 7: the index is the input rounded (half to even) to 2^-7, i.e. a shift of 3.
-  using Cfg = kernels::softmax_config<int16, uint16, 4, 4, 8, 8, 7, 3, 2049, 16, 16, false,
+TEST(SoftmaxKernel, Int16InputsIndexedAtTheirOwnResolution) {
+  // frac 10 <= 14: the index is d itself (shift 0); hi at 2^-3 (139 entries), lo at 2^-10 (2^7 entries).
+  using Cfg = kernels::softmax_config<int16, uint16, 4, 4, 8, 8, 7, 0, 139, 7, 16, 16, false,
                                       aie::rounding_mode::positive_inf, softmax_overflow::saturate>;
   const FixedType out = fx(16, 16, false, RoundingMode::Rnd);
   const auto m = check<Cfg>(fx(16, 10, true), out, 6);
-  // docs/numerics.md: frac > 7 adds (e^(2^-7) - 1) softmax_j <= e^(2^-7) - 1 to the bound.
-  const double bound = documented_bound(out, 7) + std::expm1(std::ldexp(1.0, -7));
-  EXPECT_LE(m.max_error, bound);
+  EXPECT_LE(m.max_error, documented_bound(out, 7));
   std::printf("int16 frac 10 -> ap_ufixed<16,0>: %lld rows, max |y - softmax| = %.3g (bound %.3g)\n",
-              (long long)m.rows, m.max_error, bound);
-  // An output narrower than its container (10 of 16 bits), frac 9.
-  using Narrow = kernels::softmax_config<int16, uint16, 4, 4, 8, 8, 8, 5, 2049, 9, 10, false,
+              (long long)m.rows, m.max_error, documented_bound(out, 7));
+  // An output narrower than its container (10 of 16 bits), frac 9; input frac 12.
+  using Narrow = kernels::softmax_config<int16, uint16, 4, 4, 8, 8, 8, 0, 278, 8, 9, 10, false,
                                          aie::rounding_mode::conv_even, softmax_overflow::saturate>;
   check<Narrow>(fx(16, 12, true), fx(10, 9, false), 7);
+  // frac 16 > 14: indexed at 2^-14 (shift 2), the largest tables (555 + 2^9 entries).
+  using Fine = kernels::softmax_config<int16, uint16, 4, 4, 8, 8, 8, 2, 555, 9, 16, 16, false,
+                                       aie::rounding_mode::conv_even, softmax_overflow::saturate>;
+  check<Fine>(fx(16, 16, true), fx(16, 16, false), 8);
 }
 
-TEST(SoftmaxKernel, TableIsTheReferenceTableCut) {
-  // The codegen table holds E(-t) of the reference for t >= 1 up to its last non-zero entry.
-  for (const FixedType& in : {fx(8, 4, true), fx(16, 10, true), fx(8, -2, true)}) {
+TEST(SoftmaxKernel, TablesAreRoundedExpAndBounded) {
+  // Independent of the reference: every entry is exp(-v) 2^24 rounded, hi is cut where the next entry
+  // rounds to 0, the product e(t) is within 1.5 of exp(-t 2^-frac_idx) 2^24, and the tables fit the
+  // documented 4268 bytes for every input frac.
+  size_t largest = 0;
+  for (int frac = -4; frac <= 24; ++frac) {
+    const FixedType in = fx(16, frac, true);
     const auto t = codegen::softmax_kernel_table(in);
+    const int fi = std::min(frac, 14), L = t.lo_bits;
+    ASSERT_EQ(t.index_shift, frac - fi);
+    ASSERT_EQ(t.entries.size(), size_t(t.hi_size) + (size_t{1} << L));
+    largest = std::max(largest, t.entries.size() * sizeof(uint32));
+    const double one = std::ldexp(1.0, 24);
+    for (int k = 0; k < t.hi_size; ++k)
+      ASSERT_NEAR(double(t.entries[size_t(k)]), std::exp(-std::ldexp(double(k), L - fi)) * one, 0.5 + 1e-9) << frac;
+    ASSERT_LT(std::exp(-std::ldexp(double(t.hi_size), L - fi)) * one, 0.5) << frac;
+    ASSERT_GE(std::exp(-std::ldexp(double(t.hi_size - 1), L - fi)) * one, 0.5) << frac;
+    for (int j = 0; j < (1 << L); ++j)
+      ASSERT_NEAR(double(t.entries[size_t(t.hi_size + j)]), std::exp(-std::ldexp(double(j), -fi)) * one, 0.5 + 1e-9);
     const SoftmaxTable ref = softmax_table(in);
-    ASSERT_GE(t.entries.size(), 2u);
-    for (int64_t tt = 1; tt <= 2048; ++tt) {
-      const int64_t want = ref.exp_entries[size_t(-tt - ref.index.min_code())];
-      const int64_t got = tt < int64_t(t.entries.size()) ? t.entries[size_t(tt)] : 0;
-      ASSERT_EQ(got, want) << in.str() << " t=" << tt;
-      // independent check of the entry: round(exp(v) 2^16), v = -t 2^-frac_idx
-      ASSERT_NEAR(double(got), std::exp(-double(tt) * std::ldexp(1.0, -ref.index.frac)) * 65536.0, 0.5 + 1e-9);
-    }
+    for (int64_t tt = 0; tt < (int64_t(t.hi_size) << L) + 5; tt += 1 + tt / 64)
+      ASSERT_NEAR(double(ref.exp_code(tt)), std::exp(-std::ldexp(double(tt), -fi)) * one, 1.5 + 1e-6) << frac << " t=" << tt;
   }
+  EXPECT_LE(largest, 4268u);
+  std::printf("largest softmax exp tables: %zu bytes\n", largest);
 }
 
 }  // namespace

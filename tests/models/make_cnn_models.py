@@ -17,6 +17,7 @@ Writes DIR/cnn/<name>.onnx and DIR/cnn/<name>_x.npy (float32 inputs, 1000 sample
                     the residual Add and the Concat read operands at different scales (both requantised).
     qdq_cnn1d_flat, qdq_cnn1d_pool   array-mappable 1-D QDQ CNNs (channels-first Flatten into the Dense;
                     the latter with Conv -> Relu -> MaxPool window 3 stride 2, fused into the conv kernel).
+    qdq_cnn1d_lencat  two Conv1D concatenated along the length (axis 2): not mappable (no AIE project).
 Scales are chosen from a numpy float run of the fake-quantised network (99.5th percentile, some values saturate);
 the numpy run is only used to pick scales, never as an oracle. QDQ inputs contain exact rounding ties and values
 far outside the input range. Deterministic: fixed seeds.
@@ -176,8 +177,8 @@ class Net:
     def add(self, name, a, b):
         return self.node("Add", [a, b], name, self.v[a] + self.v[b])
 
-    def concat(self, name, parts):
-        return self.node("Concat", parts, name, np.concatenate([self.v[p] for p in parts], axis=1), axis=1)
+    def concat(self, name, parts, axis=1):
+        return self.node("Concat", parts, name, np.concatenate([self.v[p] for p in parts], axis=axis), axis=axis)
 
     def batchnorm(self, name, x):
         c = self.v[x].shape[1]
@@ -292,6 +293,17 @@ def resnet(seed, quantized):
     return net.model("qdq_resnet" if quantized else "resnet_cnn", "x", [4, 8, 8], y), x
 
 
+def cnn1d_lencat(seed):
+    """Two Conv1D of the input concatenated along the length (axis 2): a Concat the array does not map
+    (tensor-op layers concatenate channels), so compile writes no AIE project and says which op."""
+    net, x, h = start(seed, [3, 16], True)
+    a = net.qdq(net.relu(net.conv("conv_a", h, 4, [3], pads=[1, 1])), "act_a", signed=False)
+    b = net.qdq(net.relu(net.conv("conv_b", h, 4, [3], pads=[1, 1])), "act_b", signed=False)
+    c = net.qdq(net.concat("cat", [a, b], axis=2), "act_cat", signed=False)
+    y = net.qdq(net.gemm("fc", net.flatten("flat", c), 5), "out")
+    return net.model("qdq_cnn1d_lencat", "x", [3, 16], y), x
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -301,7 +313,7 @@ def main():
         "cnn1d_torch": cnn1d(500, False), "cnn2d_torch": cnn2d_torch(501), "cnn2d_keras": cnn2d_keras(502, False),
         "resnet_cnn": resnet(503, False), "qdq_cnn1d": cnn1d(510, True), "qdq_cnn2d_keras": cnn2d_keras(511, True),
         "qdq_resnet": resnet(512, True),
-        "qdq_cnn1d_flat": cnn1d_flat(513), "qdq_cnn1d_pool": cnn1d_pool(514),
+        "qdq_cnn1d_flat": cnn1d_flat(513), "qdq_cnn1d_pool": cnn1d_pool(514), "qdq_cnn1d_lencat": cnn1d_lencat(515),
     }
     for name, (m, x) in models.items():
         onnx.save(m, os.path.join(out, name + ".onnx"))

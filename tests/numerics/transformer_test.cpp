@@ -267,14 +267,15 @@ void check_against_float(const std::string& name, double min_equal, double max_m
 }
 
 // int8: a one-step difference at a Softmax or LayerNorm output is rare (< 1% of codes), so nearly every
-// output code is the float model's. int16: the Softmax table is indexed at 2^-7 (reference_ops.h), about
-// 0.4% relative error in the attention weights, i.e. hundreds of 16-bit steps before the output
-// projection and LayerNorm shrink it; the output error must stay within 2^-6 (two 8-bit steps).
+// output code is the float model's. int16: the Softmax is indexed at the scores' own resolution (2^-10,
+// reference_ops.h) and rounds within ~0.5 step of 2^-16; one-step differences there and in LayerNorm
+// still move some outputs (measured 79.8% equal, mean 0.24 LSB, max 5 LSB of 2^-13; the former 2^-7
+// index needed a bound of 2^-6 = 128 LSB): at least 75% equal, mean <= 0.4 LSB, max <= 8 LSB.
 TEST(TransformerModels, Int8EncoderIntegerPathCloseToFloatSemantics) {
   check_against_float("qdq8_encoder", 0.99, 0.05, 4 * std::ldexp(1.0, -5));
 }
 TEST(TransformerModels, Int16EncoderIntegerPathCloseToFloatSemantics) {
-  check_against_float("qdq16_encoder", 0.1, 8.0, std::ldexp(1.0, -6));
+  check_against_float("qdq16_encoder", 0.75, 0.4, 8 * std::ldexp(1.0, -13));
 }
 
 }  // namespace

@@ -5,8 +5,10 @@
 #  qdq8_attention (projections, Q x K^T and attention x V as MatMuls of two activations over 2 heads, scale,
 #    standalone Clip and LeakyRelu; no Softmax or LayerNorm): the integer path equal to ONNX Runtime bit for bit;
 #  qdq8_encoder / qdq16_encoder (with Softmax and LayerNorm, whose integer definitions differ from ORT's float32
-#    evaluation): the distance is printed and bounded: int8 >= 99% of output codes equal and at most 4 steps
-#    off; int16 within 2^-6; the float interpreter of the QDQ model is printed against ORT too.
+#    evaluation): the distance is printed and bounded (measured: int8 99.87% equal, max 3 steps of 2^-5;
+#    int16 79.1% equal, max 9 steps of 2^-13, as far as the float interpreter of the QDQ model is from ORT):
+#    int8 >= 99.5% of output codes equal and at most 4 steps off; int16 >= 75% equal and at most 16 steps;
+#    the float interpreter of the QDQ model is printed against ORT too.
 # The array mapping of MatMul/Softmax/LayerNorm does not exist yet: compile writes no AIE project for these
 # (predict runs the reference interpreter).
 # Env (set by CTest): AIE4ML, AIE4ML_TEST_DATA, AIE4ML_ORACLE, AIE4ML_PYTHON. 77 = skipped.
@@ -39,7 +41,7 @@ run qdq8_attention
 "$PY" "$oracle/compare_npy.py" exact "$work/qdq8_attention_ours.npy" "$work/qdq8_attention_ort.npy" \
   "qdq8_attention vs ONNX Runtime"
 
-for spec in "qdq8_encoder 0.99 4 0" "qdq16_encoder 0 0 0.015625"; do
+for spec in "qdq8_encoder 0.995 4 0" "qdq16_encoder 0.75 16 0"; do
   read -r name min_equal max_steps max_abs <<<"$spec"
   run "$name"
   "$PY" "$oracle/compare_npy.py" report "$work/${name}_float.npy" "$work/${name}_ort.npy" "$name float interpreter vs ORT"
@@ -59,6 +61,47 @@ equal = float((diff == 0).mean())
 print(f"{sys.argv[3].split('/')[-2]}: {equal:.4%} of outputs equal to ORT, max {diff.max() / lsb:g} steps of {lsb:g}")
 if equal < min_equal or (max_steps and diff.max() > max_steps * lsb) or (max_abs and diff.max() > max_abs):
     sys.exit("FAIL: integer path too far from ONNX Runtime")
+PY
+done
+# The attention weights alone (the encoders cut after the Softmax's quantiser probs_q): where both Softmax
+# inputs agree, ours (docs/numerics.md "Softmax", indexed at the input's 2^-10) is within one step of ORT's
+# float32 softmax; rows whose scores already differ by a step (ORT's float32 Mul) move further. Measured:
+# int8 100% equal; int16 99.68% equal, max 16 steps of 2^-16 (before the finer index: up to 76 steps).
+for spec in "qdq8_encoder 0.999" "qdq16_encoder 0.99"; do
+  read -r name min_equal <<<"$spec"
+  "$PY" - "$data/$name.onnx" "$work/${name}_probs.onnx" <<'PY'
+import sys
+import onnx
+m = onnx.load(sys.argv[1])
+need, keep = {"probs_q"}, []
+for n in reversed(m.graph.node):
+    if any(o in need for o in n.output):
+        keep.append(n)
+        need.update(n.input)
+del m.graph.node[:]
+m.graph.node.extend(reversed(keep))
+del m.graph.output[:]
+m.graph.output.append(onnx.helper.make_tensor_value_info("probs_q", onnx.TensorProto.FLOAT, None))
+inits = [i for i in m.graph.initializer if i.name in need]
+del m.graph.initializer[:]
+m.graph.initializer.extend(inits)
+onnx.save(m, sys.argv[2])
+PY
+  "$AIE4ML" compile "$work/${name}_probs.onnx" -o "$work/${name}_probs" --force >/dev/null 2>"$work/${name}_probs.log" ||
+    { cat "$work/${name}_probs.log"; echo "FAIL: compile ${name}_probs"; exit 1; }
+  "$AIE4ML" predict "$work/${name}_probs" --input "$data/${name}_x.npy" --output "$work/${name}_probs_ours.npy" \
+    --threads 2 >/dev/null
+  node "$oracle/run_ort.js" "$work/${name}_probs.onnx" "$data/${name}_x.npy" "$work/${name}_probs_ort.npy"
+  "$PY" - "$work/${name}_probs_ours.npy" "$work/${name}_probs_ort.npy" "$name" "$min_equal" <<'PY'
+import sys
+import numpy as np
+ours, ort = np.load(sys.argv[1]).astype(np.float64), np.load(sys.argv[2]).astype(np.float64)
+lsb = 2.0 ** -(16 if "16" in sys.argv[3] else 8)
+steps = np.abs(ours - ort) / lsb
+equal = float((steps == 0).mean())
+print(f"{sys.argv[3]} attention weights: {equal:.4%} equal to ORT, max {steps.max():g} steps of {lsb:g}")
+if equal < float(sys.argv[4]):
+    sys.exit("FAIL: Softmax output too far from ONNX Runtime")
 PY
 done
 echo "PASS"

@@ -57,14 +57,15 @@ d = json.load(open(sys.argv[1]))
 assert [h["op"] for h in d["host_ops"]] == ["Softmax"], d["host_ops"]
 assert d["layers"][-1]["activation"] == "linear"
 PY
-# A model the array cannot run yet (an AveragePool after a conv and its fused MaxPool; the shared conv
-# models and Conv -> MaxPool map and are verified by verify_cnn.sh): compile still writes the model files
-# for predict and says why there is no project; verify refuses the directory with exit 2.
-pooled=${AIE4ML_TEST_DATA:-}/cnn/qdq_cnn1d.onnx
+# A model the array cannot run (a Concat along the length of two conv outputs; tensor-op layers concatenate
+# channels; the shared conv models, pools, Add and channel Concat map and are verified by verify_cnn.sh and
+# verify_tensor_ops.sh): compile still writes the model files for predict and says why there is no project;
+# verify refuses the directory with exit 2.
+pooled=${AIE4ML_TEST_DATA:-}/cnn/qdq_cnn1d_lencat.onnx
 if [ -f "$pooled" ]; then
-  "$AIE4ML" compile "$pooled" -o "$work/pool" > "$work/pool.log" 2>&1 || { cat "$work/pool.log"; fail "compile qdq_cnn1d"; }
-  grep -q "warning: no AIE project written.*'pool2' (AveragePool)" "$work/pool.log" || { cat "$work/pool.log"; fail "AveragePool: no warning"; }
-  [ -f "$work/pool/model.json" ] && [ ! -e "$work/pool/aie" ] || fail "AveragePool model: expected model files and no aie/"
+  "$AIE4ML" compile "$pooled" -o "$work/pool" > "$work/pool.log" 2>&1 || { cat "$work/pool.log"; fail "compile qdq_cnn1d_lencat"; }
+  grep -q "warning: no AIE project written.*'cat' (Concat).*axis 2" "$work/pool.log" || { cat "$work/pool.log"; fail "Concat axis 2: no warning"; }
+  [ -f "$work/pool/model.json" ] && [ ! -e "$work/pool/aie" ] || fail "Concat axis 2 model: expected model files and no aie/"
   set +e
   "$AIE4ML" verify "$work/pool" > "$work/pool_verify.log" 2>&1
   rc=$?

@@ -1,0 +1,179 @@
+// aie4ml kernel library: tensor-op kernels for AIE-ML (residual Add, channel Concat, MaxPool,
+// AveragePool, GlobalAveragePool), each one kernel on one tile, as ordinary AIE API C++ for AMD's
+// aiecompiler; on the host they compile against aie4ml's emu/.
+//
+// Layout: every input and the output is the batch of plain channels-last rows the conv kernels read and
+// write (kernels/conv.h conv_single_rows): x[b][position][channel], no padding. The kernels are scalar
+// loops (one element per cycle or so; src/sim/perf_components.cpp counts them so) that reproduce the
+// reference interpreter's integer semantics (src/sim/int_kernels.cpp BinaryKernel, ConcatKernel,
+// MaxPoolKernel, AveragePoolKernel; src/ir/fixed_point.h) bit for bit:
+//   Add:     v = (a << (F - Fa)) + (b << (F - Fb)), F = max(Fa, Fb), then the op's cast into its output type
+//   Concat:  each input element cast into the output type, inputs interleaved per position (axis 1 =
+//            channels; channels-last means per position: the channels of input 0, then input 1, ...)
+//   MaxPool: the max of the window's codes (taps in the padding skipped), then the cast
+//   Average: the exact mean sum / count (count: taps inside the input, or all with count_include_pad),
+//            rounded once (round_div) and brought into the output width
+// followed by the unary ops fused after the op (Relu, Quantize: an epilogue of requant_steps).
+// A requant_step is requantize() of fixed_point.h: optional relu (max(v, 0)), round_shift by `shift`
+// (shift <= 0: exact left shift) under `rounding`, then apply_overflow into `width` bits. Codes are held
+// in 64-bit integers, enough for 8/16-bit codes and these sums; codegen keeps |shift| <= 40.
+#pragma once
+
+#include <adf.h>
+
+
+namespace aie4ml {
+namespace kernels {
+
+// Rounding and overflow modes, numbered as src/ir/numeric_type.h RoundingMode / OverflowMode.
+enum class tensor_rounding : unsigned char { trn, trn_zero, rnd, rnd_zero, rnd_inf, rnd_min_inf, rnd_conv };
+enum class tensor_overflow : unsigned char { wrap, sat, sat_sym, sat_zero };
+
+struct requant_step {
+  int shift;              // from_frac - to_frac
+  unsigned width;         // output bits
+  bool is_signed;
+  tensor_rounding rounding;
+  tensor_overflow overflow;
+  bool relu;              // max(v, 0) first
+};
+
+namespace detail {
+
+// Round q + rem / den (0 <= rem < den) to an integer under `mode` (negative: the unrounded value is < 0).
+inline long long round_remainder(long long q, long long rem, long long den, bool negative, tensor_rounding mode) {
+  if (rem == 0) return q;
+  const long long twice = 2 * rem;
+  const int cmp = twice > den ? 1 : (twice < den ? -1 : 0);
+  switch (mode) {
+    case tensor_rounding::trn: return q;
+    case tensor_rounding::trn_zero: return negative ? q + 1 : q;
+    case tensor_rounding::rnd: return cmp >= 0 ? q + 1 : q;
+    case tensor_rounding::rnd_min_inf: return cmp > 0 ? q + 1 : q;
+    case tensor_rounding::rnd_zero: return cmp != 0 ? (cmp > 0 ? q + 1 : q) : (negative ? q + 1 : q);
+    case tensor_rounding::rnd_inf: return cmp != 0 ? (cmp > 0 ? q + 1 : q) : (negative ? q : q + 1);
+    case tensor_rounding::rnd_conv: return cmp != 0 ? (cmp > 0 ? q + 1 : q) : ((q & 1) ? q + 1 : q);
+  }
+  return q;
+}
+
+// round(num / den) under `mode`, den > 0 (floor division first).
+inline long long round_div(long long num, long long den, tensor_rounding mode) {
+  long long q = num / den;
+  if (q * den > num) q -= 1;
+  return round_remainder(q, num - q * den, den, num < 0, mode);
+}
+
+inline long long round_shift(long long v, int shift, tensor_rounding mode) {
+  if (shift <= 0) return v * (1LL << -shift);
+  const long long q = v >> shift;  // arithmetic shift: floor
+  return round_remainder(q, v - q * (1LL << shift), 1LL << shift, v < 0, mode);
+}
+
+inline long long overflow(long long v, unsigned width, bool is_signed, tensor_overflow mode) {
+  const long long lo = is_signed ? -(1LL << (width - 1)) : 0;
+  const long long hi = is_signed ? (1LL << (width - 1)) - 1 : (1LL << width) - 1;
+  switch (mode) {
+    case tensor_overflow::wrap: {
+      const long long span = 1LL << width;
+      long long r = v & (span - 1);
+      return r > hi ? r - span : r;
+    }
+    case tensor_overflow::sat: return v < lo ? lo : (v > hi ? hi : v);
+    case tensor_overflow::sat_sym: {
+      const long long sym_lo = is_signed ? -hi : 0;
+      return v < sym_lo ? sym_lo : (v > hi ? hi : v);
+    }
+    case tensor_overflow::sat_zero: return (v < lo || v > hi) ? 0 : v;
+  }
+  return v;
+}
+
+inline long long apply(long long v, const requant_step& s) {
+  if (s.relu && v < 0) v = 0;
+  return overflow(round_shift(v, s.shift, s.rounding), s.width, s.is_signed, s.overflow);
+}
+
+// The fused unary ops after the op (Cfg::epilogue[0 .. Cfg::epilogue_steps)).
+template <class Cfg>
+long long epilogue(long long v) {
+  for (unsigned i = 0; i < Cfg::epilogue_steps; ++i) v = apply(v, Cfg::epilogue[i]);
+  return v;
+}
+
+}  // namespace detail
+
+// Add of two tensors of the same shape. Cfg: batch, elements (per sample), lshift[2] (F - Fa, F - Fb),
+// cast (the Add's cast from F), epilogue_steps, epilogue[].
+template <class Cfg, class TA, class TB, class TO>
+void tensor_add(const TA* __restrict a, const TB* __restrict b, TO* __restrict out) {
+  for (unsigned i = 0; i < Cfg::batch * Cfg::elements; ++i) {
+    const long long v = (static_cast<long long>(a[i]) << Cfg::lshift[0]) + (static_cast<long long>(b[i]) << Cfg::lshift[1]);
+    out[i] = static_cast<TO>(detail::epilogue<Cfg>(detail::apply(v, Cfg::cast)));
+  }
+}
+
+// One input (Part) of a channel Concat: its Cfg::channels[Part] channels of every position, cast into the
+// output type (Cfg::casts[Part]), go to channels [Cfg::offsets[Part], + channels) of the output rows
+// (Cfg::out_channels per position). Cfg: batch, positions, out_channels, channels[], offsets[], casts[],
+// epilogue_steps, epilogue[]. The layer calls it once per input.
+template <class Cfg, unsigned Part, class TI, class TO>
+void tensor_concat_part(const TI* __restrict in, TO* __restrict out) {
+  constexpr unsigned c_in = Cfg::channels[Part], offset = Cfg::offsets[Part];
+  for (unsigned r = 0; r < Cfg::batch * Cfg::positions; ++r)
+    for (unsigned c = 0; c < c_in; ++c)
+      out[r * Cfg::out_channels + offset + c] =
+          static_cast<TO>(detail::epilogue<Cfg>(detail::apply(static_cast<long long>(in[r * c_in + c]), Cfg::casts[Part])));
+}
+
+// Window geometry of a pool over channels-last rows: channels, input H x W, window, stride, leading pads,
+// output H x W; include_pad: AveragePool count_include_pad.
+template <unsigned C, unsigned IH, unsigned IW, unsigned KH, unsigned KW, unsigned SH, unsigned SW, unsigned PH,
+          unsigned PW, unsigned OH, unsigned OW, unsigned IncludePad = 0>
+struct pool_geometry {
+  static constexpr unsigned channels = C, in_h = IH, in_w = IW, kernel_h = KH, kernel_w = KW, stride_h = SH,
+                            stride_w = SW, pad_h = PH, pad_w = PW, out_h = OH, out_w = OW;
+  static constexpr bool include_pad = IncludePad != 0;
+  static_assert(C > 0 && IH > 0 && IW > 0 && KH > 0 && KW > 0 && SH > 0 && SW > 0 && OH > 0 && OW > 0,
+                "pool_geometry: every size must be positive");
+};
+
+// MaxPool (Cfg: batch, geometry, cast, epilogue) and AveragePool / GlobalAveragePool (Cfg::mean: the
+// cast of the mean, its shift = in.frac - out.frac applied to the numerator or the denominator).
+template <class Cfg, bool Max, class TI, class TO>
+void tensor_pool(const TI* __restrict in, TO* __restrict out) {
+  using G = typename Cfg::geometry;
+  for (unsigned b = 0; b < Cfg::batch; ++b)
+    for (unsigned oh = 0; oh < G::out_h; ++oh)
+      for (unsigned ow = 0; ow < G::out_w; ++ow)
+        for (unsigned c = 0; c < G::channels; ++c) {
+          long long best = 0, sum = 0, count = 0;
+          bool any = false;
+          for (unsigned kh = 0; kh < G::kernel_h; ++kh)
+            for (unsigned kw = 0; kw < G::kernel_w; ++kw) {
+              const int ih = int(oh * G::stride_h + kh) - int(G::pad_h), iw = int(ow * G::stride_w + kw) - int(G::pad_w);
+              if (ih < 0 || ih >= int(G::in_h) || iw < 0 || iw >= int(G::in_w)) {
+                if (G::include_pad) ++count;  // a padding tap adds 0 to the sum
+                continue;
+              }
+              const long long v = in[((b * G::in_h + unsigned(ih)) * G::in_w + unsigned(iw)) * G::channels + c];
+              best = any && best > v ? best : v;
+              any = true;
+              sum += v;
+              ++count;
+            }
+          long long y;
+          if constexpr (Max) {
+            y = detail::apply(best, Cfg::cast);
+          } else {
+            const requant_step& m = Cfg::mean;  // code = sum * 2^-shift / count
+            const long long num = m.shift < 0 ? sum * (1LL << -m.shift) : sum;
+            const long long den = m.shift > 0 ? count * (1LL << m.shift) : count;
+            y = detail::overflow(detail::round_div(num, den, m.rounding), m.width, m.is_signed, m.overflow);
+          }
+          out[((b * G::out_h + oh) * G::out_w + ow) * G::channels + c] = static_cast<TO>(detail::epilogue<Cfg>(y));
+        }
+}
+
+}  // namespace kernels
+}  // namespace aie4ml

@@ -1,0 +1,58 @@
+// Tensor-op layers in the partition: residual Add, channel Concat and pools between array layers, each
+// mapped to one kernels/tensor_ops.h kernel on one tile (design/tensor_op_layout.h).
+//
+// Reads: the quantised Model (ops in topological order, tensor shapes and fixed-point types), the Config
+//   batch and the Device.
+// Writes: which ops are tensor-op layers and which unary ops (Relu, Quantize) are fused after them
+//   (TensorOpRegion), their 1-tile LayerCandidate and their LayerDesign (op, inputs, tensor_op geometry,
+//   types, one "tensor_op" kernel).
+// An op of kind Add, Concat, MaxPool (not fused into a conv), AveragePool or GlobalAveragePool that reads
+// a tensor an array layer produces is a tensor-op layer. A Relu or Quantize that alone reads such a layer's
+// output (not a graph output) is fused into it; the layer then writes the last fused op's output.
+// Checks (InputError naming the op): Add of exactly two non-constant inputs of the output's shape (no
+// broadcasting), Concat on the channel axis (1) of non-constant inputs, 1-D / 2-D pools without ceil_mode
+// or dilation, fixed-point tensors of at most 16 bits, every input an array tensor, distinct inputs, the
+// kernel's buffers in one tile's data memory.
+#pragma once
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "design/design.h"
+#include "device/device.h"
+#include "io/config.h"
+#include "ir/model.h"
+#include "passes/allocate_buffers.h"
+#include "passes/partition_cost.h"
+
+namespace aie4ml {
+
+bool is_tensor_op_kind(OpKind k);
+
+struct TensorOpRegion {
+  std::set<std::string> layers;                 // op names of tensor-op layers
+  std::set<std::string> fused;                  // Relu / Quantize ops fused after them
+  std::map<std::string, std::string> output_of; // layer op name -> the tensor its kernel writes
+  std::map<std::string, std::vector<std::string>> epilogue;  // layer op name -> fused op names in order
+};
+
+// Tensor-op layers of the model (see above). Does not validate them (tensor_op_candidate does).
+TensorOpRegion tensor_op_region(const Model& model);
+
+// The data memory one tensor-op kernel asks for: each input and the output double-buffered, stack, heap.
+std::vector<BufferRequest> tensor_op_requests(const LayerDesign& l, int64_t batch, const Device& device);
+
+// The checks of lower_tensor_op_layer that need no device and batch (array_region runs them, so that an
+// unsupported tensor op means "no AIE project" rather than a failed compile). Throws InputError naming the op.
+void check_tensor_op(const Op& op, const Model& model, const TensorOpRegion& region);
+
+// The layer of tensor op `op` (no tiles yet): validates it, fills every LayerDesign field but origin and
+// tiles. Throws InputError naming the op when it is not supported or does not fit a tile.
+LayerDesign lower_tensor_op_layer(const Op& op, const Model& model, const TensorOpRegion& region, int64_t batch,
+                                  const Device& device, const std::string& kernel_prefix);
+
+// The single 1 x 1 candidate of a lowered tensor-op layer (for the band layout of the partition).
+LayerCandidate tensor_op_candidate(const LayerDesign& l, int64_t batch);
+
+}  // namespace aie4ml

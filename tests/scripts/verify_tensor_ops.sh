@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Tensor-op layers on the array (kernels/tensor_ops.h, design/tensor_op_layout.h), end to end in host emulation.
+# The residual CNN (tests/models/make_cnn_models.py qdq_resnet: the input read by three convs, residual Add + Relu,
+# Concat on channels of operands at different scales, MaxPool, GlobalAveragePool, Flatten, Gemm) with the
+# hls4ml-style int8 config of verify_cnn.sh at batch 2 (conv2's im2col fills a bank at batch 4): Add, Concat,
+# MaxPool and GlobalAveragePool are tensor-op layers (design.json "inputs" / "tensor_op"), nothing runs on the
+# host, `aie4ml report` times them, and `aie4ml verify --samples 1000` is bit-exact on every layer and the output
+# against the reference interpreter. Then qdq_cnn1d, whose AveragePool (window 3, pads 1) after a fused MaxPool is
+# a tensor-op layer read by the Dense through a channels-first Flatten. Two compiles of qdq_resnet are identical.
+# Env (set by CTest): AIE4ML, AIE4ML_TEST_DATA, AIE4ML_PYTHON.
+set -euo pipefail
+PY=${AIE4ML_PYTHON:-/usr/bin/python3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+resnet=${AIE4ML_TEST_DATA:-}/cnn/qdq_resnet.onnx
+[ -f "$resnet" ] || fail "qdq_resnet: not generated (testdata target)"
+echo '{"Model": {"Precision": "ap_fixed<8,3>", "ReuseFactor": 1, "Strategy": "Latency", "BatchSize": 2}}' > "$work/int8_b2.json"
+prj="$work/resnet"
+"$AIE4ML" compile "$resnet" -c "$work/int8_b2.json" -o "$prj" > "$prj.log" 2>&1 || { cat "$prj.log"; fail "qdq_resnet: compile"; }
+grep -q "no AIE project written" "$prj.log" && { cat "$prj.log"; fail "qdq_resnet: no project"; }
+"$PY" - "$prj" <<'PY' || fail "qdq_resnet: design"
+import json, sys
+d = json.load(open(sys.argv[1] + "/design.json"))
+ops = [(l["name"], l["op"]) for l in d["layers"]]
+assert ops == [("conv1", "Conv"), ("conv2", "Conv"), ("skip", "Conv"), ("residual", "Add"), ("branch", "Conv"),
+               ("cat", "Concat"), ("pool", "MaxPool"), ("gap", "GlobalAveragePool"), ("fc", "Dense")], ops
+assert d["host_ops"] == [], d["host_ops"]
+layers = {l["name"]: l for l in d["layers"]}
+assert layers["residual"]["inputs"] == ["act2_q", "act_skip_q"] and layers["residual"]["output_tensor"] == "act3_q"
+assert layers["cat"]["inputs"] == ["act3_q", "act_branch_q"] and layers["cat"]["tensor_op"] == [64, 8, 4]
+assert all(l["kernels"][0]["variant"] == "tensor_op" for n, l in layers.items() if "tensor_op" in l)
+sb = {b["tensor"]: b for b in d["shared_buffers"]}
+assert sb["x"]["consumers"] == ["conv1", "skip", "branch"] and len(sb["x"]["readers"]) == 3, sb["x"]
+PY
+grep -q "tensor_add<residual_cfg>(in0.data(), in1.data(), out.data())" "$prj"/aie/src/residual.cc || fail "qdq_resnet: Add call"
+# Deterministic: compiling again writes byte-identical files (design, sources, data, reports).
+"$AIE4ML" compile "$resnet" -c "$work/int8_b2.json" -o "$work/resnet_again" > /dev/null 2>&1 || fail "qdq_resnet: second compile"
+diff -r "$prj" "$work/resnet_again" > "$work/resnet.diff" || { head -20 "$work/resnet.diff"; fail "qdq_resnet: two compiles differ"; }
+"$AIE4ML" report "$prj" > "$prj.report" 2>&1 || { cat "$prj.report"; fail "qdq_resnet: report"; }
+grep -Eq "^residual +Add +512->512 +1x1 +1 +[1-9][0-9]* " "$prj.report" || { cat "$prj.report"; fail "qdq_resnet: no Add row in the report"; }
+"$AIE4ML" verify "$prj" --samples 1000 > "$prj.verify" 2>&1 || { cat "$prj.verify"; fail "qdq_resnet: verify"; }
+grep -q "^bit-exact: 1000/1000 samples$" "$prj.verify" &&
+  grep -q "^layers bit-exact: conv1, conv2, skip, residual, branch, cat, pool, gap, fc$" "$prj.verify" ||
+  { cat "$prj.verify"; fail "qdq_resnet: not bit-exact"; }
+echo "ok: qdq_resnet (fanout, residual Add, Concat, MaxPool, GlobalAveragePool on the array) bit-exact 1000/1000"
+cnn1d=${AIE4ML_TEST_DATA:-}/cnn/qdq_cnn1d.onnx
+prj="$work/cnn1d"
+"$AIE4ML" compile "$cnn1d" --batch 2 -o "$prj" > "$prj.log" 2>&1 || { cat "$prj.log"; fail "qdq_cnn1d: compile"; }
+"$AIE4ML" verify "$prj" --samples 200 > "$prj.verify" 2>&1 || { cat "$prj.verify"; fail "qdq_cnn1d: verify"; }
+grep -q "^bit-exact: 200/200 samples$" "$prj.verify" && grep -q "^layers bit-exact: conv1, conv2, pool2, fc$" "$prj.verify" ||
+  { cat "$prj.verify"; fail "qdq_cnn1d: not bit-exact"; }
+echo "ok: qdq_cnn1d (AveragePool with padding as a tensor-op layer) bit-exact 200/200"
+echo "PASS (qdq_resnet 1000/1000 and qdq_cnn1d 200/200 bit-exact with tensor-op layers)"
