@@ -102,14 +102,19 @@ TEST(TokenDense, DesignWithWrongPlioRowsIsIllegal) {
   const Model m = token_mlp({16, 32, 16}, {8});
   Config c;
   c.batch_size = 2;
-  Design d = plan_design(m, c, ve2802());
-  d.plio[0].rows = 2;  // one row per sample: not what the token layers read
-  d.plio[0].rows_per_sample = 1;
+  const Design good = plan_design(m, c, ve2802());
+  auto has = [](const std::vector<Violation>& v, const std::string& rule, const std::string& text) {
+    return std::any_of(v.begin(), v.end(), [&](const Violation& x) {
+      return x.rule == rule && x.message.find(text) != std::string::npos;
+    });
+  };
+  Design d = good;
+  d.plio[0].rows = 2;  // rows that do not match batch x rows_per_sample
+  EXPECT_TRUE(has(check_design(d, ve2802()), "plio", "rows per sample")) << d.plio[0].name;
+  d.plio[0].rows_per_sample = 1;  // consistent, but one row per sample is not what the token layers read
   const auto v = check_design(d, ve2802());
-  ASSERT_FALSE(v.empty());
-  EXPECT_TRUE(std::any_of(v.begin(), v.end(), [](const Violation& x) {
-    return x.message.find("rows per sample") != std::string::npos;
-  }));
+  EXPECT_FALSE(has(v, "plio", "rows per sample"));
+  EXPECT_FALSE(v.empty());
   nlohmann::json j = d.to_json();
   j["layers"][0]["rows_per_sample"] = 0;
   EXPECT_HAS(error_of([&] { (void)Design::from_json(j); }), "rows_per_sample");
