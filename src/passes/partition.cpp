@@ -494,15 +494,15 @@ LayerShape layer_shape(const Model& model, const Op& op, const Config& config, c
   const auto& y = model.tensor(op.outputs[0]);
   LayerShape s;
   if (op.kind == OpKind::Conv) conv_layer_dims(s, model, op, config.batch_size);
-  if (op.kind != OpKind::Conv &&
-      (w.shape.size() != 2 || w.shape[0] != x.shape.back() || w.shape[0] < 1 || w.shape[1] < 1))
-    throw InputError(fmt::format("layer '{}': weight '{}' has shape {}, expected [{}, out_features]", op.name, w.name,
-                                 shape_str(w.shape), x.shape.back()));
   s.name = op.name;
   if (op.kind != OpKind::Conv) {
+    const int64_t rows_per_sample = dense_rows_per_sample(model, op);  // checks the input's rank first
+    if (w.shape.size() != 2 || w.shape[0] != x.shape.back() || w.shape[0] < 1 || w.shape[1] < 1)
+      throw InputError(fmt::format("layer '{}': weight '{}' has shape {}, expected [{}, out_features]", op.name, w.name,
+                                   shape_str(w.shape), x.shape.back()));
     s.in_features = w.shape[0];
     s.out_features = w.shape[1];
-    s.batch = config.batch_size * dense_rows_per_sample(model, op);  // GEMM rows: batch x tokens
+    s.batch = config.batch_size * rows_per_sample;  // GEMM rows: batch x tokens
   }
   const auto in = operand(x, op.name, "input", 16), wt = operand(w, op.name, "weight", 16),
              out = operand(y, op.name, "output", 32);

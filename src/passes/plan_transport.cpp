@@ -43,13 +43,14 @@ int64_t edge_rows_per_sample(const TensorEdge& e, const Design& d) {
   std::vector<int> layers = e.consumers;
   if (e.producer >= 0) layers.insert(layers.begin(), e.producer);
   const LayerDesign& first = d.layers[layers.front()];
+  const bool tokens = std::any_of(layers.begin(), layers.end(), [&](int i) { return d.layers[i].rows_per_sample > 1; });
   for (int i : layers) {
     const LayerDesign& l = d.layers[i];
-    if (l.rows_per_sample == first.rows_per_sample && l.is_conv() == first.is_conv()) continue;
+    if (l.rows_per_sample == first.rows_per_sample && !(tokens && l.is_conv())) continue;
     throw InputError(fmt::format("tensor '{}': layer '{}' reads or writes it as {} rows per sample but layer '{}' as {}{}; "
                                  "a tensor between layers keeps its row layout",
                                  e.tensor, first.name, first.rows_per_sample, l.name, l.rows_per_sample,
-                                 l.is_conv() || first.is_conv() ? " (a conv layer takes whole samples)" : ""));
+                                 l.is_conv() ? " (a conv layer takes whole samples)" : ""));
   }
   return first.rows_per_sample;
 }
