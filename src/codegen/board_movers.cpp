@@ -39,6 +39,14 @@ BoardPort board_port(const PlioPort& p, const Model& model) {
   b.c_utype = int_type(e, false);
   b.features = 1;
   for (auto d : t.sample_shape()) b.features *= d;
+  // A token tensor [T, F] per sample is T rows of F features on the stream and in DDR (the same bytes);
+  // the movers see rows: `rows` per graph iteration, `features` per row.
+  if (p.rows_per_sample > 1) {
+    if (b.features % p.rows_per_sample != 0)
+      throw InputError(fmt::format("PLIO '{}': a sample of tensor '{}' has {} elements, not {} rows of whole features",
+                                   p.name, p.tensor, b.features, p.rows_per_sample));
+    b.features /= p.rows_per_sample;
+  }
   b.first = p.feature_range.begin;
   b.count = std::max<int64_t>(0, std::min(p.feature_range.end, b.features) - b.first);
   b.lanes = p.width_bits / e;

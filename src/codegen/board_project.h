@@ -36,7 +36,7 @@ struct BoardPort {
   std::string c_type;        // DDR element type: int8_t, uint16_t, ...
   std::string c_utype;       // unsigned type of the same width (lane bits)
   bool is_signed = true;
-  int64_t features = 0;      // elements per sample of the tensor (DDR row)
+  int64_t features = 0;      // elements per DDR row: per sample, or per token row of a token tensor (rows_per_sample > 1)
   int64_t first = 0, count = 0;  // features the port carries: [first, first + count)
   int lanes = 0;             // elements per PLIO word
   int64_t row_words = 0;     // PLIO words per sample

@@ -118,7 +118,7 @@ static DenseKernelSpec bf16_dense_kernel_spec(const LayerDesign& l, const Model&
   s.relu = l.activation == "relu";
   s.rounding = "conv_even";
   s.saturation = "none";
-  s.grid = layer_grid(l, batch, l.in_features);
+  s.grid = layer_grid(l, conv_layout::gemm_rows(l, batch), l.in_features);
   const auto wc = codes_of(m, l.weight_tensor, l.name, static_cast<size_t>(l.in_features * l.out_features));
   std::vector<int64_t> bc;
   if (!l.bias_tensor.empty()) bc = codes_of(m, l.bias_tensor, l.name, static_cast<size_t>(l.out_features));

@@ -14,17 +14,30 @@ namespace {
 
 int64_t values_per_line(const PlioPort& p) { return std::max(1, p.width_bits / std::max(1, p.element_bits)); }
 
+int64_t rows_per_sample(const PlioPort& p) { return std::max<int64_t>(1, p.rows_per_sample); }
+
+// A tensor of `samples` x `features` codes as the port's rows: a token sequence [T, F] per sample is T rows
+// of F features (the same row-major data). Returns {rows, row features}.
+std::pair<int64_t, int64_t> as_rows(const PlioPort& p, int64_t features, int64_t samples) {
+  const int64_t t = rows_per_sample(p);
+  if (features % t != 0)
+    throw InputError(fmt::format("PLIO '{}': a sample of tensor '{}' has {} elements, not {} rows of whole features",
+                                 p.name, p.tensor, features, t));
+  return {samples * t, features / t};
+}
+
 }  // namespace
 
 int64_t plio_iterations(const PlioPort& port, int64_t samples) {
   const int64_t rows = std::max<int64_t>(1, port.rows);
-  return (samples + rows - 1) / rows;
+  return (samples * rows_per_sample(port) + rows - 1) / rows;
 }
 
-std::string plio_text(const PlioPort& port, std::span<const int64_t> tensor, int64_t features, int64_t samples,
-                      PlioElement element) {
+std::string plio_text(const PlioPort& port, std::span<const int64_t> tensor, int64_t sample_features,
+                      int64_t samples_given, PlioElement element) {
   const int64_t per_line = values_per_line(port);
-  const int64_t total_rows = plio_iterations(port, samples) * port.rows;
+  const int64_t total_rows = plio_iterations(port, samples_given) * port.rows;
+  const auto [samples, features] = as_rows(port, sample_features, samples_given);  // rows from here on
   std::string out;
   out.reserve(static_cast<size_t>(total_rows * port.row_elements * 5));
   int64_t column = 0;
@@ -72,12 +85,15 @@ std::vector<int64_t> parse_plio_values(const std::string& text, const std::strin
 }
 
 std::optional<PlioMismatch> scatter_plio_values(const PlioPort& port, std::span<const int64_t> values,
-                                                std::span<int64_t> tensor, int64_t features, int64_t samples) {
-  const int64_t needed = plio_iterations(port, samples) * port.rows * port.row_elements;
+                                                std::span<int64_t> tensor, int64_t sample_features,
+                                                int64_t samples_given) {
+  const int64_t needed = plio_iterations(port, samples_given) * port.rows * port.row_elements;
   if (static_cast<int64_t>(values.size()) < needed)
     return PlioMismatch{0, -1, 0, 0,
                         fmt::format("output PLIO '{}' holds {} values; {} samples need {}", port.name, values.size(),
-                                    samples, needed)};
+                                    samples_given, needed)};
+  const int64_t t = rows_per_sample(port);
+  const auto [samples, features] = as_rows(port, sample_features, samples_given);  // rows from here on
   for (int64_t s = 0; s < samples; ++s)
     for (int64_t e = 0; e < port.row_elements; ++e) {
       const int64_t v = values[static_cast<size_t>(s * port.row_elements + e)];
@@ -85,8 +101,9 @@ std::optional<PlioMismatch> scatter_plio_values(const PlioPort& port, std::span<
       if (e < port.feature_range.size() && f < features) {
         tensor[static_cast<size_t>(s * features + f)] = v;
       } else if (v != 0) {
-        return PlioMismatch{s, -1, 0, v,
-                            fmt::format("output PLIO '{}': sample {} padding element {} is {}, not 0", port.name, s, e, v)};
+        return PlioMismatch{s / t, -1, 0, v,
+                            fmt::format("output PLIO '{}': sample {}{} padding element {} is {}, not 0", port.name, s / t,
+                                        t > 1 ? fmt::format(" row {}", s % t) : "", e, v)};
       }
     }
   return std::nullopt;

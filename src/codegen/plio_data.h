@@ -1,8 +1,9 @@
 // PLIO data files in the simulators' text format, both ways: what the host (or a testbench) streams
 // into an input PLIO for given samples, and how to read the samples back out of an output PLIO file.
 // Reads/writes: text; the layout comes from the Design's PlioPort: per graph iteration, `rows`
-// (= batch) sample rows, each the port's feature range of the tensor padded with zeros to
-// `row_elements`, one PLIO word per line (width_bits / element_bits values), decimal.
+// (= batch x rows_per_sample) rows, each the port's feature range of the tensor padded with zeros to
+// `row_elements`, one PLIO word per line (width_bits / element_bits values), decimal. A sample of a token
+// tensor [T, F] (rows_per_sample T) is T consecutive rows of F features.
 // Lines starting with 'T' (aiesimulator timestamps, TLAST) carry no data and are skipped when reading.
 // Checks (reading): enough values, integral values, zero padding where the layout has padding.
 #pragma once

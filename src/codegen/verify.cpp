@@ -198,7 +198,10 @@ class Comparer {
     for (size_t i = 0; i < p_.design.layers.size(); ++i) {
       const auto& l = p_.design.layers[i];
       const auto& s = p_.specs[i];
-      const int64_t features = conv_layout::output_elements(l);  // a conv: channels x positions per sample (tensor op: out_features)
+      // Per sample: a conv's channels x positions, a tensor op's out_features, a dense layer over tokens
+      // T x out_features.
+      const int64_t features =
+          conv_layout::output_elements(l) * (l.is_conv() || l.is_tensor_op() ? 1 : l.rows_per_sample);
       std::vector<int64_t> y(static_cast<size_t>(samples_ * features), 0);
       for (auto& k : l.kernels)
         if (k.writes_output) (l.is_conv() || l.is_tensor_op()) ? unpack_conv(trace_dir, l, s, k, y) : unpack_chain(trace_dir, l, s, k, y);
@@ -284,9 +287,10 @@ class Comparer {
       for (int64_t e = 0; e < frame; ++e) {
         const int64_t dst = map[static_cast<size_t>(e)];
         if (dst < 0) continue;
-        const int64_t sample = it * p_.design.batch + dst / l.out_features;
-        if (sample >= samples_) continue;
-        y[static_cast<size_t>(sample * l.out_features + dst % l.out_features)] =
+        // GEMM row (batch x rows_per_sample per iteration); a sample's tokens are consecutive rows
+        const int64_t row = it * p_.design.batch * l.rows_per_sample + dst / l.out_features;
+        if (row >= samples_ * l.rows_per_sample) continue;
+        y[static_cast<size_t>(row * l.out_features + dst % l.out_features)] =
             element(s.c_type, bytes.data() + (it * frame + e) * eb);
       }
   }

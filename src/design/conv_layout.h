@@ -25,8 +25,9 @@ enum Geometry { CI, IH, IW, KH, KW, SH, SW, DH, DW, PH, PW, OH, OW, kGeometrySiz
 // A fused MaxPool (LayerDesign::pool): window and stride; the kernel writes the pooled positions.
 enum PoolGeometry { PKH, PKW, PSH, PSW, kPoolGeometrySize };
 
-// Conv output positions OH x OW (the GEMM rows of one sample), before any fused pool.
-inline int64_t positions(const LayerDesign& l) { return l.is_conv() ? l.conv[OH] * l.conv[OW] : 1; }
+// The GEMM rows of one sample: a conv's output positions OH x OW, before any fused pool; a dense layer's
+// rows_per_sample (T for a Dense over a [batch, T, F] token sequence, else 1).
+inline int64_t positions(const LayerDesign& l) { return l.is_conv() ? l.conv[OH] * l.conv[OW] : l.rows_per_sample; }
 inline bool has_pool(const LayerDesign& l) { return l.is_conv() && l.pool.size() == kPoolGeometrySize; }
 // Pooled output rows and columns (no padding, floor): (O - PK) / PS + 1; the conv's OH / OW without a pool.
 inline int64_t pooled_h(const LayerDesign& l) { return has_pool(l) ? (l.conv[OH] - l.pool[PKH]) / l.pool[PSH] + 1 : l.conv[OH]; }
@@ -34,7 +35,7 @@ inline int64_t pooled_w(const LayerDesign& l) { return has_pool(l) ? (l.conv[OW]
 // Positions per sample of the tensor the layer writes: the pooled ones with a fused MaxPool.
 inline int64_t out_positions(const LayerDesign& l) { return l.is_conv() ? pooled_h(l) * pooled_w(l) : 1; }
 inline int64_t window(const LayerDesign& l) { return l.is_conv() ? l.conv[KH] * l.conv[KW] * l.conv[CI] : l.in_features; }
-// GEMM rows of one batch: batch x output positions (a dense layer: the batch).
+// GEMM rows of one batch: batch x output positions (a dense layer: batch x rows_per_sample).
 inline int64_t gemm_rows(const LayerDesign& l, int64_t batch) { return batch * positions(l); }
 // GEMM K of the layer (real): the window for a conv, the input features for a dense layer.
 inline int64_t gemm_k(const LayerDesign& l) { return l.is_conv() ? window(l) : l.in_features; }

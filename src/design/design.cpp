@@ -34,8 +34,30 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DirectBuffer, name, tensor, producer, consume
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TraversalStep, dimension, stride, wrap)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TilingParams, buffer_dimension, tiling_dimension, offset, tile_traversal,
                                    boundary_dimension)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PlioPort, name, direction, tensor, width_bits, frequency_mhz, column, channels,
-                                   feature_range, row_elements, rows, element_bits)
+void to_json(json& j, const PlioPort& p) {
+  j = {{"name", p.name},           {"direction", p.direction},       {"tensor", p.tensor},
+       {"width_bits", p.width_bits}, {"frequency_mhz", p.frequency_mhz}, {"column", p.column},
+       {"channels", p.channels},   {"feature_range", p.feature_range}, {"row_elements", p.row_elements},
+       {"rows", p.rows},           {"element_bits", p.element_bits}};
+  if (p.rows_per_sample != 1) j["rows_per_sample"] = p.rows_per_sample;  // token tensors only
+}
+void from_json(const json& j, PlioPort& p) {
+  j.at("name").get_to(p.name);
+  j.at("direction").get_to(p.direction);
+  j.at("tensor").get_to(p.tensor);
+  j.at("width_bits").get_to(p.width_bits);
+  j.at("frequency_mhz").get_to(p.frequency_mhz);
+  j.at("column").get_to(p.column);
+  j.at("channels").get_to(p.channels);
+  j.at("feature_range").get_to(p.feature_range);
+  j.at("row_elements").get_to(p.row_elements);
+  j.at("rows").get_to(p.rows);
+  j.at("element_bits").get_to(p.element_bits);
+  p.rows_per_sample = j.value("rows_per_sample", int64_t{1});
+  if (p.rows_per_sample < 1 || p.rows % p.rows_per_sample != 0)
+    throw InputError(fmt::format("design: PLIO '{}': rows_per_sample {} does not divide its {} rows", p.name,
+                                 p.rows_per_sample, p.rows));
+}
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HostOp, name, op, stage)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PlacementReport, method, cost, lower_bound, optimal, nodes, stopped_by)
 
@@ -115,6 +137,7 @@ void to_json(json& j, const LayerDesign& l) {
   if (!l.input_order.empty()) j["input_order"] = l.input_order;
   if (!l.inputs.empty()) j["inputs"] = l.inputs;
   if (!l.tensor_op.empty()) j["tensor_op"] = l.tensor_op;
+  if (l.rows_per_sample != 1) j["rows_per_sample"] = l.rows_per_sample;  // a Dense over tokens only
 }
 void from_json(const json& j, LayerDesign& l) {
   j.at("name").get_to(l.name);
@@ -159,6 +182,9 @@ void from_json(const json& j, LayerDesign& l) {
   if (!l.inputs.empty() && l.inputs.front() != l.input_tensor)
     throw InputError(fmt::format("design: layer '{}': inputs[0] '{}' is not input_tensor '{}'", l.name, l.inputs.front(),
                                  l.input_tensor));
+  l.rows_per_sample = j.value("rows_per_sample", int64_t{1});
+  if (l.rows_per_sample < 1)
+    throw InputError(fmt::format("design: layer '{}': rows_per_sample must be >= 1, got {}", l.name, l.rows_per_sample));
 }
 
 // ---- Design helpers ----

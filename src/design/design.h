@@ -12,7 +12,7 @@
 //                "type_pair", "input_type", "weight_type", "output_type", "input_bytes", "weight_bytes",
 //                "output_bytes", "acc_bits", "bias_bytes",
 //                "input_tensor", "output_tensor", "weight_tensor", "bias_tensor", "origin": [col,row],
-//                "placement_fixed", "cost",
+//                "placement_fixed", "cost", "rows_per_sample" (optional: only when > 1),
 //                "kernels": [{"name", "variant", "chain", "position", "k_range": [b,e), "n_range": [b,e),
 //                             "tile": [col,row], "cascade_in", "cascade_out", "writes_output",
 //                             "buffers": [{"name", "role", "bytes", "home": [col,row],
@@ -29,7 +29,8 @@
 //              "feature_range": [b,e)}
 //      endpoint = {"kernel" | "plio", "tile": [col,row], "channel"}
 //    "plio": [{"name", "direction", "tensor", "width_bits", "frequency_mhz", "column", "channels",
-//              "feature_range": [b,e), "row_elements", "rows", "element_bits"}],
+//              "feature_range": [b,e), "row_elements", "rows", "element_bits",
+//              "rows_per_sample" (optional: only when > 1)}],
 //    "host_ops": [{"name", "op", "stage": "before" | "after"}],
 //    "placement": {"method", "cost", "lower_bound", "optimal", "nodes", "stopped_by"}}
 //
@@ -43,6 +44,10 @@
 // row 0 the memory-tile row nearest the shim; PLIO by shim column. Ranges are half-open [begin,end).
 // Shared buffers are [features, batch] with features the fastest-varying dimension (ADF tiling
 // dimension 0), i.e. batch-major rows of features.
+// Token sequences: a Dense applied to [batch, T, F] (the GEMM over the last axis) has rows_per_sample = T;
+// its GEMM has M = batch x T rows (batch_padded is that, padded), its tensors travel as batch x T rows of F
+// features (a sample's row-major [T, F] data is exactly T rows), and the PLIO ports of such tensors carry
+// rows = batch x T with the same rows_per_sample. Absent, both keys mean 1 (one row per sample).
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -95,7 +100,8 @@ struct LayerDesign {
   int64_t k_slice = 0, n_slice = 0;           // per kernel
   int cas_length = 1, cas_num = 1;
   int tile_m = 4, tile_k = 8, tile_n = 8;     // aie::mmul shape
-  int64_t batch_padded = 0;                   // M: the batch padded to a multiple of 2 x tile_m
+  int64_t batch_padded = 0;                   // M: the GEMM rows padded to a multiple of 2 x tile_m
+  int64_t rows_per_sample = 1;                // Dense over tokens: T rows per sample (GEMM rows = batch x T)
   std::string type_pair;                      // "int8xint8", ...
   std::string input_type, weight_type, output_type;  // numeric type strings
   int input_bytes = 1, weight_bytes = 1, output_bytes = 1, acc_bits = 32;
@@ -206,8 +212,9 @@ struct PlioPort {
   int channels = 0;             // PL-interface channels it occupies in its column
   Range feature_range;          // features of the tensor it carries
   int64_t row_elements = 0;     // elements per sample row on the stream (feature range padded to whole words)
-  int64_t rows = 0;             // samples per batch
+  int64_t rows = 0;             // rows per batch: samples x rows_per_sample
   int element_bits = 8;
+  int64_t rows_per_sample = 1;  // rows of one sample (tokens of a [batch, T, F] tensor; 1 otherwise)
 };
 
 // An op of the model that runs on the host around the array: layout/cast ops before the first layer

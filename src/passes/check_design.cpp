@@ -412,6 +412,9 @@ class Checker {
       if (p.row_elements % word != 0 || p.row_elements < p.feature_range.size())
         fail("plio", "PLIO {}: rows of {} elements are not whole {}-bit words holding features [{}, {})", p.name,
              p.row_elements, p.width_bits, p.feature_range.begin, p.feature_range.end);
+      if (p.rows_per_sample < 1 || p.rows != d_.batch * p.rows_per_sample)
+        fail("plio", "PLIO {}: streams {} rows per batch; batch {} x {} rows per sample make {}", p.name, p.rows,
+             d_.batch, p.rows_per_sample, d_.batch * p.rows_per_sample);
     }
     for (auto& [col, n] : in_ch)
       if (n > dev_.pl_to_aie_channels_per_column)
@@ -490,7 +493,8 @@ class Checker {
            w.feature_range.begin, w.feature_range.end, k->name);
       return std::nullopt;
     }
-    return kernel_stream(w.feature_range, l->tile_n, l->tile_m, l->batch_padded, l->out_features, d_.batch);
+    return kernel_stream(w.feature_range, l->tile_n, l->tile_m, l->batch_padded, l->out_features,
+                         conv_layout::gemm_rows(*l, d_.batch));
   }
 
   // Per-sample elements of `tensor` as layer l reads it (a tensor-op layer's inputs differ in size).
@@ -554,7 +558,8 @@ class Checker {
            r.feature_range.begin, r.feature_range.end, k->name);
       return std::nullopt;
     }
-    return kernel_stream(r.feature_range, l->tile_k, l->tile_m, l->batch_padded, l->in_features, d_.batch);
+    return kernel_stream(r.feature_range, l->tile_k, l->tile_m, l->batch_padded, l->in_features,
+                         conv_layout::gemm_rows(*l, d_.batch));
   }
 
   static std::vector<int64_t> safe_expand(const TilingParams& t, bool& ok) {
@@ -654,8 +659,10 @@ class Checker {
       fail("dataflow", "{}: {} -> {} does not carry tensor {}", db.name, db.producer, db.consumer, db.tensor);
     if (lp->cas_num != 1 || lc->cas_length != 1 || lc->cas_num != 1)
       fail("dataflow", "{}: a direct buffer needs one producer chain and a 1 x 1 consumer", db.name);
-    const auto produced = kernel_stream(p->n_range, lp->tile_n, lp->tile_m, lp->batch_padded, lp->out_features, d_.batch);
-    const auto expected = kernel_stream(c->k_range, lc->tile_k, lc->tile_m, lc->batch_padded, lc->in_features, d_.batch);
+    const auto produced = kernel_stream(p->n_range, lp->tile_n, lp->tile_m, lp->batch_padded, lp->out_features,
+                                        conv_layout::gemm_rows(*lp, d_.batch));
+    const auto expected = kernel_stream(c->k_range, lc->tile_k, lc->tile_m, lc->batch_padded, lc->in_features,
+                                        conv_layout::gemm_rows(*lc, d_.batch));
     bool same = produced.size() == expected.size();
     for (size_t i = 0; same && i < expected.size(); ++i)
       if (expected[i].real && (produced[i].feature != expected[i].feature || produced[i].row != expected[i].row))

@@ -298,6 +298,7 @@ LayerDesign lower_layer(const Op& op, const Model& model, const LayerCandidate& 
   l.tile_k = c.tiling[1];
   l.tile_n = c.tiling[2];
   l.batch_padded = c.batch_padded;
+  if (op.kind != OpKind::Conv) l.rows_per_sample = dense_rows_per_sample(model, op);
   l.type_pair = c.layer.type_pair;
   l.input_tensor = op.inputs[0];
   l.weight_tensor = op.inputs[1];
@@ -451,6 +452,12 @@ ArrayRegion array_region(const Model& model) {
     } else if (reads_after && !is_weighted(op.kind)) {
       r.host_ops.push_back({op.name, std::string(to_string(op.kind)), "after"});
       after.insert(op.outputs.begin(), op.outputs.end());
+    } else if (op.kind == OpKind::MatMul) {
+      throw InputError(fmt::format(
+          "op '{}' (MatMul of '{}' and '{}') cannot be mapped to the AIE array yet: its second operand is an activation, "
+          "not a constant weight, so it is not a Dense layer (aie4ml maps MatMuls with constant weights, over [batch, "
+          "features] or [batch, tokens, features] inputs)",
+          op.name, op.inputs.at(0), op.inputs.at(1)));
     } else {
       throw InputError(fmt::format(
           "op '{}' ({}) cannot be mapped to the AIE array yet: aie4ml maps Dense layers, with layout/cast ops "
@@ -473,6 +480,22 @@ ArrayRegion array_region(const Model& model) {
   return r;
 }
 
+int64_t dense_rows_per_sample(const Model& model, const Op& op) {
+  const auto& x = model.tensor(op.inputs.at(0));
+  if (x.shape.size() < 2)
+    throw InputError(fmt::format("layer '{}': input '{}' has shape {}; a Dense layer maps [batch, features] or [batch, "
+                                 "tokens..., features] inputs",
+                                 op.name, x.name, shape_str(x.shape)));
+  int64_t rows = 1;
+  for (size_t i = 1; i + 1 < x.shape.size(); ++i) {
+    if (x.shape[i] < 1)
+      throw InputError(fmt::format("layer '{}': input '{}' has shape {}; the token axes of a Dense must have fixed sizes",
+                                   op.name, x.name, shape_str(x.shape)));
+    rows *= x.shape[i];
+  }
+  return rows;
+}
+
 LayerShape layer_shape(const Model& model, const Op& op, const Config& config, const Device& device) {
   if (op.inputs.size() < 2 || op.outputs.empty())
     throw InputError(fmt::format("layer '{}': a Dense op needs inputs x, W[, b] and one output", op.name));
@@ -481,17 +504,15 @@ LayerShape layer_shape(const Model& model, const Op& op, const Config& config, c
   const auto& y = model.tensor(op.outputs[0]);
   LayerShape s;
   if (op.kind == OpKind::Conv) conv_layer_dims(s, model, op, config.batch_size);
-  else if (x.shape.size() != 2)
-    throw InputError(fmt::format("layer '{}': input '{}' has shape {}; only [batch, features] inputs are mapped",
-                                 op.name, x.name, shape_str(x.shape)));
-  if (op.kind != OpKind::Conv && (w.shape.size() != 2 || w.shape[0] != x.shape[1] || w.shape[0] < 1 || w.shape[1] < 1))
-    throw InputError(fmt::format("layer '{}': weight '{}' has shape {}, expected [{}, out_features]", op.name, w.name,
-                                 shape_str(w.shape), x.shape[1]));
   s.name = op.name;
   if (op.kind != OpKind::Conv) {
+    const int64_t rows_per_sample = dense_rows_per_sample(model, op);  // checks the input's rank first
+    if (w.shape.size() != 2 || w.shape[0] != x.shape.back() || w.shape[0] < 1 || w.shape[1] < 1)
+      throw InputError(fmt::format("layer '{}': weight '{}' has shape {}, expected [{}, out_features]", op.name, w.name,
+                                   shape_str(w.shape), x.shape.back()));
     s.in_features = w.shape[0];
     s.out_features = w.shape[1];
-    s.batch = config.batch_size;
+    s.batch = config.batch_size * rows_per_sample;  // GEMM rows: batch x tokens
   }
   const auto in = operand(x, op.name, "input", 16), wt = operand(w, op.name, "weight", 16),
              out = operand(y, op.name, "output", 32);

@@ -1,6 +1,7 @@
 // Partition: how many kernels each Dense layer becomes, and which features each kernel handles.
 //
-// Reads: the quantised Model (Dense ops in topological order, tensor shapes and types), the Config
+// Reads: the quantised Model (Dense ops in topological order, tensor shapes and types; a Dense over a token
+//   sequence [batch, T, F] is the same GEMM with batch x T rows, dense_rows_per_sample), the Config
 //   (BatchSize, Objective, TileBudget, per-layer CascadeLength / CascadeNum / Tiling / Placement), the
 //   Device, and a PartitionCost (partition_cost.h).
 // Writes: Design::layers: per layer cas_length x cas_num, mmul tiling, aligned K/N slices, padded sizes,
@@ -68,6 +69,10 @@ std::optional<std::string> candidate_violation(const LayerCandidate& c, const De
 // The candidate for explicit (cas_length, cas_num, tiling), legal or not (for messages and tests).
 LayerCandidate make_candidate(const LayerShape& shape, int cas_length, int cas_num, const MmulShape& tiling,
                               const Device& device);
+// GEMM rows per sample of a Dense op: 1 for a [batch, features] input; T = the product of the middle axes
+// for a [batch, T..., features] token sequence (the same GEMM over the last axis with batch x T rows).
+// InputError naming the layer for a rank-1 input or a middle axis without a fixed size.
+int64_t dense_rows_per_sample(const Model& model, const Op& op);
 // What partition needs to know about a Dense op of the model.
 LayerShape layer_shape(const Model& model, const Op& op, const Config& config, const Device& device);
 

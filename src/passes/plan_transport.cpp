@@ -37,6 +37,7 @@ struct TensorEdge {
   bool graph_output = false;
   int64_t features = 0;        // real width
   int element_bytes = 1;
+  int64_t rows_per_sample = 1; // rows of one sample: T for a token sequence [batch, T, features]
 };
 
 void order_add(std::vector<std::string>& order, const std::string& t) {
@@ -48,6 +49,24 @@ int64_t read_features(const LayerDesign& l, const std::string& t) {
   if (!l.is_tensor_op()) return l.in_features;
   const auto ins = l.input_tensors();
   return tensor_op_layout::input_elements(l, static_cast<size_t>(std::find(ins.begin(), ins.end(), t) - ins.begin()));
+}
+
+// The rows per sample of an edge: every dense layer on it agrees (conv and tensor-op layers keep whole
+// samples per row).
+int64_t edge_rows_per_sample(const TensorEdge& e, const Design& d) {
+  std::vector<int> layers = e.consumers;
+  if (e.producer >= 0) layers.insert(layers.begin(), e.producer);
+  const LayerDesign& first = d.layers[layers.front()];
+  const bool tokens = std::any_of(layers.begin(), layers.end(), [&](int i) { return d.layers[i].rows_per_sample > 1; });
+  for (int i : layers) {
+    const LayerDesign& l = d.layers[i];
+    if (l.rows_per_sample == first.rows_per_sample && !(tokens && (l.is_conv() || l.is_tensor_op()))) continue;
+    throw InputError(fmt::format("tensor '{}': layer '{}' reads or writes it as {} rows per sample but layer '{}' as {}{}; "
+                                 "a tensor between layers keeps its row layout",
+                                 e.tensor, first.name, first.rows_per_sample, l.name, l.rows_per_sample,
+                                 l.is_conv() || l.is_tensor_op() ? " (conv and tensor-op layers take whole samples)" : ""));
+  }
+  return first.rows_per_sample;
 }
 
 std::vector<TensorEdge> tensor_edges(const Design& d, const Model& m) {
@@ -90,6 +109,7 @@ std::vector<TensorEdge> tensor_edges(const Design& d, const Model& m) {
     if (e.consumers.empty() && !e.graph_output)
       throw InputError(fmt::format("layer '{}': its output '{}' is neither used by another layer nor a graph output",
                                    d.layers[e.producer].name, t));
+    e.rows_per_sample = edge_rows_per_sample(e, d);
     edges.push_back(std::move(e));
   }
   return edges;
@@ -207,6 +227,7 @@ struct EdgePorts {
 EdgePorts edge_ports(const TensorEdge& e, const Design& d, int64_t batch, int64_t word_elements) {
   EdgePorts p;
   p.word_elements = word_elements;
+  const int64_t io_rows = batch * e.rows_per_sample;  // rows a PLIO streams per batch
   const int64_t io_row = round_up(e.features, word_elements);
   if (e.producer >= 0) {
     const auto& l = d.layers[e.producer];
@@ -222,9 +243,9 @@ EdgePorts edge_ports(const TensorEdge& e, const Design& d, int64_t batch, int64_
       p.buffer_rows = l.batch_padded;
     }
   } else {
-    p.writers.push_back({PortKind::PlioWriter, -1, 0, {0, io_row}, word_elements, 1, batch});
+    p.writers.push_back({PortKind::PlioWriter, -1, 0, {0, io_row}, word_elements, 1, io_rows});
     p.buffer_features = io_row;
-    p.buffer_rows = batch;
+    p.buffer_rows = io_rows;
   }
   for (int q : e.consumers) {
     const auto& l = d.layers[q];
@@ -244,7 +265,7 @@ EdgePorts edge_ports(const TensorEdge& e, const Design& d, int64_t batch, int64_
   }
 
   if (e.graph_output) {
-    p.readers.push_back({PortKind::PlioReader, -1, 0, {0, io_row}, word_elements, 1, batch});
+    p.readers.push_back({PortKind::PlioReader, -1, 0, {0, io_row}, word_elements, 1, io_rows});
     p.buffer_features = std::max(p.buffer_features, io_row);
   }
   return p;
@@ -408,6 +429,7 @@ struct Planner {
     Range io_range;           // real features of the shard (what PLIO parts carry)
     int64_t io_row = 0;       // io_range padded to whole PLIO words
     std::string plio_in, plio_out;
+    int64_t rows = 0;         // real rows per batch: batch x rows per sample
   };
 
   void add_writers(SharedBuffer& sb, const ShardContext& s, const std::vector<PortPlan>& writers) {
@@ -419,7 +441,7 @@ struct Planner {
       const Range local{port.feature_range.begin - s.shard.begin, port.feature_range.end - s.shard.begin};
       if (w.kind == PortKind::PlioWriter) {
         if (s.io_row == 0) continue;  // a shard of pure padding has no PLIO part
-        port.access = block_walk(sb.dimension, {local.begin, local.begin + s.io_row}, s.io_row, d.batch, d.batch, {});
+        port.access = block_walk(sb.dimension, {local.begin, local.begin + s.io_row}, s.io_row, s.rows, s.rows, {});
         port.source = Endpoint{"", s.plio_in, {}, -1};
       } else {
         const auto& l = d.layers[w.layer];
@@ -439,7 +461,7 @@ struct Planner {
   }
 
   void add_readers(SharedBuffer& sb, const ShardContext& s, const std::vector<PortPlan>& readers) {
-    const std::vector<int64_t> boundary{s.io_range.size(), d.batch};  // real features x real batch
+    const std::vector<int64_t> boundary{s.io_range.size(), s.rows};  // real features x real rows
     for (size_t i = 0; i < readers.size(); ++i) {
       const auto& r = readers[i];
       SharedBufferPort port;
@@ -448,7 +470,7 @@ struct Planner {
         if (s.io_row == 0) continue;
         port.feature_range = s.io_range;
         const int64_t at = s.io_range.begin - s.shard.begin;
-        port.access = block_walk(sb.dimension, {at, at + s.io_row}, s.io_row, d.batch, d.batch, boundary);
+        port.access = block_walk(sb.dimension, {at, at + s.io_row}, s.io_row, s.rows, s.rows, boundary);
         port.destinations.push_back(Endpoint{"", s.plio_out, {}, -1});
       } else {
         port.feature_range = clip(r.range, s.shard);
@@ -471,7 +493,8 @@ struct Planner {
                          {shard.begin, shard.begin + real_local},
                          round_up(real_local, ports.word_elements),
                          unique(plio_name("in", e, index, count)),
-                         unique(plio_name("out", e, index, count))};
+                         unique(plio_name("out", e, index, count)),
+                         d.batch * e.rows_per_sample};
 
     SharedBuffer sb;
     sb.name = unique(fmt::format("sb_{}{}", sanitize(e.tensor), count > 1 ? fmt::format("_s{}", index) : ""));
@@ -526,8 +549,8 @@ struct Planner {
       if (!col)
         throw InputError(fmt::format("tensor '{}': no shim column of {} has {} free {} interface channels for PLIO '{}'",
                                      e.tensor, dev.name, channels, dir == "in" ? "PL->AIE" : "AIE->PL", name));
-      d.plio.push_back({name, dir, e.tensor, plio_width, plio_mhz, *col, channels, io_range, io_row, d.batch,
-                        e.element_bytes * 8});
+      d.plio.push_back({name, dir, e.tensor, plio_width, plio_mhz, *col, channels, io_range, io_row,
+                        d.batch * e.rows_per_sample, e.element_bytes * 8, e.rows_per_sample});
       return *col;
     };
     for (auto& w : sb.writers)

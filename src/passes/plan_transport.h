@@ -13,7 +13,9 @@
 // buffer holds its K slice for the padded batch M as tile_m x tile_k blocks, block row (M) outer, block
 // column (K) inner, each block row-major; its output buffer holds tile_m x tile_n blocks the same way.
 // Shared buffers are [features, batch] (features fastest: batch-major rows). PLIO streams carry whole
-// sample rows of the tensor's features, each row padded with zeros to whole PLIO words.
+// sample rows of the tensor's features, each row padded with zeros to whole PLIO words. A token tensor
+// [batch, T, F] between Dense layers with rows_per_sample T travels as batch x T rows of F features (PLIO
+// rows = batch x T); every layer on an edge must agree on its rows per sample (InputError otherwise).
 //
 // Rules:
 // - A direct buffer joins a single producer kernel (cas_num 1) and a single consumer kernel (1 x 1) when

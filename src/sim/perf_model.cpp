@@ -495,7 +495,8 @@ PerfResult simulate(const Design& d, const Device& dev, const PerfParams& params
     lp.cas_num = l.cas_num;
     lp.tiles = l.tiles();
     lp.tiling = {l.tile_m, l.tile_k, l.tile_n};
-    // A conv layer: batch x positions GEMM rows of its window (design/conv_layout.h).
+    // A conv layer: batch x positions GEMM rows of its window; a Dense over tokens: batch x T rows
+    // (design/conv_layout.h positions()).
     const int64_t macs_per_sample =  // a tensor-op layer (Add, Concat, pools) does no MACs
         l.is_tensor_op() ? 0 : conv_layout::positions(l) * conv_layout::gemm_k(l) * l.out_features;
     lp.macs_per_batch = d.batch * macs_per_sample;

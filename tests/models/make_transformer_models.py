@@ -13,6 +13,9 @@ Writes DIR/transformer/<name>.onnx and DIR/transformer/<name>_x.npy (float32 inp
                   and LayerNorm's gamma / beta as DequantizeLinear'd int8 constants; uint8 after Softmax and Relu.
   qdq16_encoder   the same in 16 bits (int16 / uint16, opset 21; onnx 1.12 cannot check it).
   bad_ln_batch_axis, bad_ln_gamma_size  LayerNormalization nodes the importer refuses (no _x.npy).
+  qdq8_token_mlp, qdq16_token_mlp  Dense layers over tokens only (tests/scripts/verify_tokens.sh): input [N, 8, 16],
+                  MatMul + Add 16 -> 32, Relu (uint after it), MatMul + Add 32 -> 16, QDQ as in the encoders.
+  qdq8_q_proj     the encoder's Q projection alone (MatMul + Add 16 -> 16 over the tokens), int8.
   qdq8_attention  the attention core without Softmax or LayerNorm, int8, where ONNX Runtime's float32 QDQ evaluation
                   is exact: projections, Q x K^T, scale, a standalone Clip, attention x V, heads merged, a standalone
                   LeakyRelu (alpha 1/8), output projection. The integer path must equal ONNX Runtime bit for bit.
@@ -224,6 +227,21 @@ def encoder(seed, bits):
     return net.model(name, y, 21 if bits == 16 else 17), x
 
 
+def token_mlp(seed, bits):
+    """Per-token MLP [N, T, 16] -> 32 (Relu) -> 16: a chain of Dense layers over a token sequence."""
+    net, x, h, in_scale = start(seed, bits)
+    f1 = net.qdq(net.node("Relu", [net.linear("fc1", h, HIDDEN, in_scale)], "fc1_relu",
+                          np.maximum(net.v["fc1_add"], 0)), "fc1_q", signed=False)
+    y = net.qdq(net.linear("fc2", f1, FEATURES, net.scale.get(f1)), "y_q")
+    return net.model("qdq%d_token_mlp" % bits, y, 21 if bits == 16 else 17), x
+
+
+def q_projection(seed):
+    net, x, h, in_scale = start(seed, 8)
+    y = net.qdq(net.linear("q_proj", h, FEATURES, in_scale), "q")
+    return net.model("qdq8_q_proj", y, 17), x
+
+
 def attention_core(seed):
     net, x, h, in_scale = start(seed, 8)
     y = attention(net, h, in_scale, core_only=True)
@@ -248,7 +266,8 @@ def main():
     out = os.path.join(ap.parse_args().out, "transformer")
     os.makedirs(out, exist_ok=True)
     models = {"encoder_float": encoder(700, 0), "qdq8_encoder": encoder(701, 8), "qdq16_encoder": encoder(702, 16),
-              "qdq8_attention": attention_core(703)}
+              "qdq8_attention": attention_core(703), "qdq8_token_mlp": token_mlp(704, 8),
+              "qdq16_token_mlp": token_mlp(705, 16), "qdq8_q_proj": q_projection(706)}
     for name, (m, x) in models.items():
         onnx.save(m, os.path.join(out, name + ".onnx"))
         np.save(os.path.join(out, name + "_x.npy"), x)
