@@ -298,6 +298,7 @@ LayerDesign lower_layer(const Op& op, const Model& model, const LayerCandidate& 
   l.tile_k = c.tiling[1];
   l.tile_n = c.tiling[2];
   l.batch_padded = c.batch_padded;
+  l.conv_chunk = c.conv_chunk;
   l.type_pair = c.layer.type_pair;
   l.input_tensor = op.inputs[0];
   l.weight_tensor = op.inputs[1];
