@@ -210,9 +210,11 @@ SourceFile conv_layer_cc(const LayerDesign& l, const DenseKernelSpec& s) {
       "#include <adf.h>\n\n#include \"../kernels/conv.h\"\n#include \"../layers.h\"\n#include \"../parameters.h\"\n\n"
       "namespace {{\nusing {}_cfg = aie4ml::kernels::conv_config<{}, {}, {}, {}, {}::tile_m, {}::tile_k, {}::tile_n,\n"
       "    aie4ml::kernels::conv_geometry<{}>, aie4ml_project::batch, {}::n_slice, {}::shift, {}::relu,\n"
-      "    aie::rounding_mode::{}, aie::saturation_mode::{}, 0, {}::k_slice>;\n}}  // namespace\n",
+      "    aie::rounding_mode::{}, aie::saturation_mode::{}, 0, {}::k_slice{}>;\n}}  // namespace\n",
       l.name, l.batch_padded, l.k_slice, l.out_features, l.activation, kGeneratedBy, s.prefix, s.a_type, s.b_type,
-      s.c_type, s.acc, ns, ns, ns, s.conv_geometry, ns, ns, ns, s.rounding, s.saturation, ns);
+      s.c_type, s.acc, ns, ns, ns, s.conv_geometry, ns, ns, ns, s.rounding, s.saturation, ns,
+      // LayerDesign::conv_chunk: the batch in chunks of that many samples (the whole batch otherwise)
+      l.conv_chunk > 0 ? fmt::format(", {}", l.conv_chunk) : std::string());
   // A fused MaxPool (LayerDesign::pool): the repack writes the max of each pool window.
   const std::string pool = conv_layout::has_pool(l)
                                ? fmt::format(", aie4ml::kernels::conv_pool<{}, {}, {}, {}>", l.pool[conv_layout::PKH],

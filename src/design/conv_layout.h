@@ -3,7 +3,8 @@
 //
 // A conv layer runs kernels/conv.h: each kernel reads the whole batch of its input in channels-last
 // order (batch rows of in_features = IH x IW x CI elements, no padding), gathers its window (im2col) into a
-// tile-local scratch buffer of batch_padded x k_slice elements, and writes the dense output layout with
+// tile-local scratch buffer of (chunk rows padded) x k_slice elements, one chunk of conv_chunk samples at a
+// time (the whole batch when conv_chunk is 0: batch_padded rows), and writes the dense output layout with
 // GEMM rows r = sample x OH x OW + position and n_slice channels. On the memory tile the output is the
 // tensor [batch, OH x OW x C_out] channels-last: the kernel repacks its tiled GEMM result into plain
 // rows of its out_features real channels (conv_single_rows), so the memory-tile writer needs no padding.
@@ -50,11 +51,22 @@ inline int64_t input_buffer_bytes(const LayerDesign& l, int64_t batch) {
 inline int64_t output_buffer_bytes(const LayerDesign& l, int64_t batch) {
   return l.is_conv() ? batch * output_elements(l) * l.output_bytes : l.batch_padded * l.n_slice * l.output_bytes;
 }
+// GEMM rows of `samples` samples of a conv with `positions` output positions, padded to 2 x tile_m (the
+// dense schedule's row unit): the rows one chunk of the conv kernel multiplies.
+inline int64_t padded_rows(int64_t samples, int64_t positions, int64_t tile_m) {
+  const int64_t unit = 2 * tile_m;
+  return (samples * positions + unit - 1) / unit * unit;
+}
+// The conv kernel runs the batch in chunks of LayerDesign::conv_chunk samples (kernels/conv.h Chunk;
+// 0: the whole batch in one chunk, then batch_padded rows). Padded GEMM rows of one chunk.
+inline int64_t chunk_rows_padded(const LayerDesign& l) {
+  return l.is_conv() && l.conv_chunk > 0 ? padded_rows(l.conv_chunk, positions(l), l.tile_m) : l.batch_padded;
+}
 // The conv kernel's tile-local working buffers (0 for dense layers): the im2col A matrix and the tiled
-// GEMM result it repacks into its output rows.
-inline int64_t im2col_bytes(const LayerDesign& l) { return l.is_conv() ? l.batch_padded * l.k_slice * l.input_bytes : 0; }
+// GEMM result it repacks into its output rows, both for one chunk.
+inline int64_t im2col_bytes(const LayerDesign& l) { return l.is_conv() ? chunk_rows_padded(l) * l.k_slice * l.input_bytes : 0; }
 inline int64_t out_tiles_bytes(const LayerDesign& l) {
-  return l.is_conv() ? l.batch_padded * l.n_slice * l.output_bytes : 0;
+  return l.is_conv() ? chunk_rows_padded(l) * l.n_slice * l.output_bytes : 0;
 }
 
 // `values` of `tensor` (samples x the model's per-sample layout) as the array carries them: the input of a

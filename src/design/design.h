@@ -35,6 +35,7 @@
 //    "placement": {"method", "cost", "lower_bound", "optimal", "nodes", "stopped_by"}}
 //
 // Optional layer keys (written only when set): "conv" and "pool" (conv geometry, fused MaxPool),
+// "conv_chunk" (a conv kernel that runs the batch in chunks of that many samples; absent: one chunk),
 // "input_order" (a Dense reading a conv output through views), and for tensor-op layers (op "Add",
 // "Concat", "MaxPool", "AveragePool", "GlobalAveragePool": one kernels/tensor_ops.h kernel on one tile)
 // "inputs": [tensor, ..] (every input tensor in the op's order; "input_tensor" is the first) and
@@ -120,6 +121,10 @@ struct LayerDesign {
   // PSH, PSW (no padding, dilation 1). The kernel writes, per pooled position, the max of the window's
   // output codes; output_tensor is then the MaxPool's output (conv_layout::out_positions).
   std::vector<int64_t> pool;
+  // design.json "conv_chunk" (a conv layer whose kernel runs the batch in chunks, only then): samples per
+  // chunk, a divisor of the batch below it (kernels/conv.h Chunk). The kernel's im2col and GEMM-result
+  // buffers hold one chunk's rows (conv_layout::chunk_rows_padded); 0: the whole batch at once.
+  int64_t conv_chunk = 0;
   // design.json "input_order" (only when not the identity): input feature i of the array layout is
   // feature input_order[i] of the model's input tensor (a Dense reading a conv output through a Flatten).
   std::vector<int64_t> input_order;

@@ -145,6 +145,9 @@ class Checker {
                         l.in_features != l.conv[conv_layout::CI] * l.conv[conv_layout::IH] * l.conv[conv_layout::IW]))
       fail("layer-shape", "layer {}: conv geometry, cascade length {} or input size {} is not what the conv kernel takes",
            l.name, l.cas_length, l.in_features);
+    if (l.conv_chunk != 0 && (!l.is_conv() || l.conv_chunk < 0 || l.conv_chunk >= d_.batch || d_.batch % l.conv_chunk != 0))
+      fail("layer-shape", "layer {}: conv_chunk {} is not a divisor of the batch {} below it (conv layers only)", l.name,
+           l.conv_chunk, d_.batch);
     check_slices(l, "K", conv_layout::gemm_k(l), l.k_slice, l.cas_length, l.in_padded, alignment(l.tile_k, l.input_bytes));
     check_slices(l, "N", l.out_features, l.n_slice, l.cas_num, l.out_padded, alignment(l.tile_n, l.output_bytes));
     for (auto& k : l.kernels) {

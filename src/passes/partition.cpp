@@ -299,6 +299,7 @@ LayerDesign lower_layer(const Op& op, const Model& model, const LayerCandidate& 
   l.tile_n = c.tiling[2];
   l.batch_padded = c.batch_padded;
   if (op.kind != OpKind::Conv) l.rows_per_sample = dense_rows_per_sample(model, op);
+  l.conv_chunk = c.conv_chunk;
   l.type_pair = c.layer.type_pair;
   l.input_tensor = op.inputs[0];
   l.weight_tensor = op.inputs[1];

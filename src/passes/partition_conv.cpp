@@ -168,7 +168,8 @@ std::vector<BufferRequest> conv_kernel_requests(int64_t weight_bytes, int64_t in
 
 namespace {
 
-std::optional<std::string> conv_violation(const LayerCandidate& c, int64_t im2col, int64_t out_tiles, const Device& d) {
+std::optional<std::string> conv_violation(const LayerCandidate& c, int64_t im2col, int64_t out_tiles, int64_t chunk,
+                                          const Device& d) {
   const auto& s = c.layer;
   if (c.cas_num > d.compute_rows) return fmt::format("needs {} rows; the array has {}", c.cas_num, d.compute_rows);
   if ((c.cas_num - 1) * c.n_slice >= s.out_features)
@@ -180,9 +181,10 @@ std::optional<std::string> conv_violation(const LayerCandidate& c, int64_t im2co
   const auto req = conv_kernel_requests(c.weight_bytes, c.input_bytes, im2col, out_tiles, c.output_bytes, c.bias_bytes, d);
   if (!pack_tile_memory(req, d))
     return fmt::format("needs weights {}, input 2 x {}, im2col {}, GEMM tiles {}, output 2 x {}, bias {} bytes per tile "
-                       "(batch {}); they do not fit {} banks of {} bytes (a smaller BatchSize shrinks all but the weights)",
+                       "(batch rows {}, {} sample(s) per chunk); they do not fit {} banks of {} bytes (a smaller "
+                       "BatchSize shrinks the input and output)",
                        c.weight_bytes, c.input_bytes, im2col, out_tiles, c.output_bytes, c.bias_bytes,
-                       c.batch_padded, d.data_memory_banks, d.bank_bytes());
+                       c.batch_padded, chunk, d.data_memory_banks, d.bank_bytes());
   return std::nullopt;
 }
 
@@ -196,16 +198,27 @@ std::vector<LayerCandidate> enumerate_conv_candidates(const LayerShape& s, const
   const auto x = model.tensor(conv.inputs.at(0)).sample_shape();
   const auto y = model.tensor(conv.outputs.at(0)).sample_shape();
   const int64_t samples = s.batch / product({y.begin() + 1, y.end()});  // s.batch holds the GEMM rows
-  const int64_t input_elems = product(x);
+  const int64_t input_elems = product(x), positions = product({y.begin() + 1, y.end()});
   const int c_lo = 1, c_hi = 1;  // one kernel: it writes whole output rows (conv_layout.h)
   const MmulShape tiling = o && o->tiling ? *o->tiling : s.default_tiling;
   std::vector<LayerCandidate> out;
   for (int c = c_hi; c >= c_lo; --c) {
     auto cand = make_candidate(s, 1, c, tiling, d);
-    const int64_t im2col = cand.input_bytes, out_tiles = cand.output_bytes;  // batch_padded x k_slice / n_slice
     cand.input_bytes = samples * input_elems * s.input_bytes;  // the whole batch, channels-last
     cand.output_bytes = s.batch * s.out_features * s.output_bytes;  // rows x real channels
-    if (auto why = conv_violation(cand, im2col, out_tiles, d)) {
+    // The kernel runs the batch in chunks of whole samples (kernels/conv.h Chunk): the largest divisor of
+    // the batch whose im2col and GEMM-result buffers fit beside the rest; the whole batch when it fits.
+    std::optional<std::string> why;
+    for (int64_t chunk = samples; chunk >= 1; --chunk) {
+      if (samples % chunk != 0) continue;
+      const int64_t rows = conv_layout::padded_rows(chunk, positions, tiling[0]);
+      why = conv_violation(cand, rows * cand.k_slice * s.input_bytes, rows * cand.n_slice * s.output_bytes, chunk, d);
+      if (!why) {
+        cand.conv_chunk = chunk == samples ? 0 : chunk;
+        break;
+      }
+    }
+    if (why) {
       if (why_none && why_none->empty()) *why_none = fmt::format("{} chain(s): {}", c, *why);
       continue;
     }

@@ -12,7 +12,9 @@
 // out) is fused into that conv layer: the kernel writes the pooled tensor (LayerDesign::pool), so the
 // pool is neither a host op nor a layer and the next layer reads the pool's output.
 // Checks: the per-tile memory of a conv kernel (weights in one bank; input, im2col scratch, output, bias,
-//   stack and heap in the banks); views only between a Conv and layers; a Conv reads a graph-side tensor
+//   stack and heap in the banks). The kernel runs the batch in chunks of whole samples (kernels/conv.h
+//   Chunk): a candidate takes the largest divisor of the batch whose im2col and GEMM-result buffers fit
+//   (LayerCandidate / LayerDesign conv_chunk, 0 when the whole batch fits); views only between a Conv and layers; a Conv reads a graph-side tensor
 //   or another Conv's output directly; a conv output is read only by layers (or views to them). InputError
 //   naming the op otherwise.
 #pragma once

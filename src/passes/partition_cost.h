@@ -48,6 +48,7 @@ struct LayerCandidate {
   int64_t k_slice = 0, n_slice = 0;     // features per kernel (aligned)
   // Per-kernel memory (bytes, one copy; inputs and outputs are double-buffered on top of this).
   int64_t weight_bytes = 0, input_bytes = 0, output_bytes = 0, bias_bytes = 0;
+  int64_t conv_chunk = 0;               // conv: samples per kernel chunk (LayerDesign::conv_chunk), 0: the batch
 
   int tiles() const { return cas_length * cas_num; }
   int64_t k_padded() const { return k_slice * cas_length; }

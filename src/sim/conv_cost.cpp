@@ -20,9 +20,13 @@ ConvKernelCost conv_kernel_cost(const ConvKernelDesc& d, const CoreTiming& t) {
   if (d.batch < 1 || d.channels_in < 1 || d.out_positions < 1 || d.taps < 1 || d.tile_m < 1 || d.tile_k < 1)
     throw InputError(fmt::format("conv kernel: batch {}, {} input channels, {} output positions and {} taps must all "
                                  "be positive", d.batch, d.channels_in, d.out_positions, d.taps));
+  const int chunk = d.chunk > 0 ? d.chunk : d.batch;
+  if (d.chunk < 0 || d.batch % chunk != 0)
+    throw InputError(fmt::format("conv kernel: chunks of {} samples do not divide the batch of {}", d.chunk, d.batch));
   ConvKernelCost c;
   c.rows = int64_t{d.batch} * d.out_positions;
-  c.rows_padded = round_up(c.rows, 2 * d.tile_m);
+  c.chunks = d.batch / chunk;
+  c.rows_padded = round_up(int64_t{chunk} * d.out_positions, 2 * d.tile_m);
   c.window = int64_t{d.taps} * d.channels_in;
   c.window_padded = d.k_slice > 0 ? d.k_slice : round_up(c.window, d.tile_k);
   if (d.k_begin < 0 || d.k_begin >= c.window || d.k_begin % d.tile_k != 0 || c.window_padded % d.tile_k != 0)
@@ -40,8 +44,9 @@ ConvKernelCost conv_kernel_cost(const ConvKernelDesc& d, const CoreTiming& t) {
   c.gemm = dense_kernel_cost(g, t);
   // The gather writes every A element once, one scalar load + store per element (one per cycle), and
   // enters its innermost loop once per (row tile, K tile, row): a loop setup each time.
-  c.im2col_elements = c.rows_padded * c.window_padded;
-  const int64_t inner_loops = c.rows_padded * (c.window_padded / d.tile_k);
+  // Chunked, every chunk gathers its own rows and runs the schedule over them (its call overheads included).
+  c.im2col_elements = c.chunks * c.rows_padded * c.window_padded;
+  const int64_t inner_loops = c.chunks * c.rows_padded * (c.window_padded / d.tile_k);
   c.im2col_cycles = c.im2col_elements + inner_loops * t.loop_setup_cycles;
   const int64_t real_columns = std::min<int64_t>(c.window, d.k_begin + c.window_padded) - d.k_begin;
   c.useful_macs = c.rows * real_columns * (d.channels_out > 0 ? d.channels_out : d.n);
@@ -56,7 +61,7 @@ ConvKernelCost conv_kernel_cost(const ConvKernelDesc& d, const CoreTiming& t) {
     c.pool_compares = d.pool_taps > 0 ? c.repack_elements * (d.pool_taps - 1) : 0;
     c.pool_cycles = c.pool_compares;
   }
-  c.cycles = c.im2col_cycles + c.gemm.cycles + c.repack_cycles + c.pool_cycles;
+  c.cycles = c.im2col_cycles + c.chunks * c.gemm.cycles + c.repack_cycles + c.pool_cycles;
   c.efficiency = static_cast<double>(c.useful_macs) / (static_cast<double>(c.cycles) * peak_macs_per_cycle(d.types));
   return c;
 }

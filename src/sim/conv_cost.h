@@ -17,6 +17,7 @@ struct ConvKernelDesc {
   int out_bits = 8;
   int tile_m = 4, tile_k = 8, tile_n = 8;
   int batch = 1;                       // samples per invocation
+  int chunk = 0;                       // samples per chunk (kernels/conv.h Chunk, a divisor of batch); 0: batch
   int channels_in = 1, out_positions = 1;  // per sample: OH x OW output positions
   int taps = 1;                        // KH x KW
   int n = 16;                          // output channels of this kernel (a multiple of 2 * tile_n)
@@ -32,16 +33,18 @@ struct ConvKernelDesc {
 };
 
 struct ConvKernelCost {
-  int64_t rows = 0, rows_padded = 0;      // GEMM rows: batch x output positions, padded to 2 * tile_m
+  int64_t rows = 0;                       // GEMM rows: batch x output positions
+  int64_t chunks = 1;                     // gather + GEMM (+ repack) rounds: batch / chunk
+  int64_t rows_padded = 0;                // one chunk's rows (chunk x positions) padded to 2 * tile_m
   int64_t window = 0, window_padded = 0;  // GEMM K: taps x input channels; this kernel's columns (padded)
-  int64_t im2col_elements = 0;            // A-buffer elements written (rows_padded x window_padded)
+  int64_t im2col_elements = 0;            // A-buffer elements written (chunks x rows_padded x window_padded)
   int64_t im2col_cycles = 0;
   int64_t repack_elements = 0, repack_cycles = 0;  // conv_single_rows: real rows x real channels, scalar
                                                    // (with a pool: pooled rows x real channels)
   int64_t pool_compares = 0, pool_cycles = 0;      // a fused MaxPool: (taps - 1) compares per written element
-  DenseKernelCost gemm;                   // the dense schedule over the A buffer
+  DenseKernelCost gemm;                   // the dense schedule over the A buffer (one chunk)
   int64_t useful_macs = 0;                // real rows x real columns of this kernel x real channels
-  int64_t cycles = 0;                     // whole invocation: im2col + gemm (+ repack + pool)
+  int64_t cycles = 0;                     // whole invocation: chunks x (im2col + gemm) (+ repack + pool)
   double efficiency = 0;                  // useful MACs per cycle / peak
 };
 

@@ -60,6 +60,7 @@ ConvKernelCost conv_kernel_timing(const LayerDesign& l, const KernelInstance& k,
   d.out_bits = g.out_bits;
   d.tile_m = g.tile_m, d.tile_k = g.tile_k, d.tile_n = g.tile_n;
   d.batch = static_cast<int>(batch);
+  d.chunk = static_cast<int>(l.conv_chunk);  // kernels/conv.h Chunk (0: the whole batch)
   d.channels_in = static_cast<int>(l.conv[conv_layout::CI]);
   d.out_positions = static_cast<int>(conv_layout::positions(l));
   d.taps = static_cast<int>(l.conv[conv_layout::KH] * l.conv[conv_layout::KW]);

@@ -263,17 +263,32 @@ TEST(ConvProject, SourcesCallTheConvKernelWithTheLayerGeometry) {
   EXPECT_TRUE(found);
 }
 
+// Batch 64 (4096 GEMM rows): the whole-batch im2col and GEMM-result buffers (2 x 64 KB) would not fit, so
+// the kernel runs the batch in chunks of whole samples whose buffers fit beside the ping-pong input and
+// output. At batch 128 the ping-pong output alone (2 x 16 KB, one 16 KB bank each) leaves no room even
+// for one-sample chunks: refused with the memory it needs.
 TEST(ConvProject, ConvThatDoesNotFitOneTileIsRefusedWithItsMemory) {
+  Config c64 = int8_config();
+  c64.batch_size = 64;
+  SHARED_OR_SKIP(m64, "conv2d_small_keras", c64);
+  const Design d = plan_design(m64, c64, ve2802());
+  const LayerDesign& conv = *conv_layers(d).at(0);
+  ASSERT_GT(conv.conv_chunk, 0);
+  EXPECT_EQ(64 % conv.conv_chunk, 0);
+  EXPECT_EQ(conv.kernels.at(0).buffer("im2col")->bytes, conv.conv_chunk * 64 * conv.k_slice);  // 64 positions
+  EXPECT_TRUE(check_design(d, ve2802()).empty());
   Config big = int8_config();
-  big.batch_size = 64;  // 4096 GEMM rows: the im2col and GEMM-result buffers alone need 2 x 64 KB
+  big.batch_size = 128;
   SHARED_OR_SKIP(m, "conv2d_small_keras", big);
   try {
     plan_design(m, big, ve2802());
-    FAIL() << "batch 64 should not fit one tile";
+    FAIL() << "batch 128 should not fit one tile";
   } catch (const InputError& e) {
     const std::string what = e.what();
     EXPECT_NE(what.find("conv layer 'Conv2D__' has no legal partition"), std::string::npos) << what;
-    EXPECT_NE(what.find("im2col 65536"), std::string::npos) << what;  // 4096 rows x 16 window columns
+    EXPECT_NE(what.find("im2col 1024"), std::string::npos) << what;  // one sample: 64 rows x 16 window columns
+    EXPECT_NE(what.find("1 sample(s) per chunk"), std::string::npos) << what;
+    EXPECT_NE(what.find("output 2 x 16384"), std::string::npos) << what;  // 128 x 64 positions x 2 channels
   }
 }
 

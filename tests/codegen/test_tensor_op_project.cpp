@@ -180,6 +180,47 @@ TEST(TensorOpProject, PerformanceModelTimesTensorOpLayers) {
   EXPECT_GT(r.latency_ns, 0);
 }
 
+// At BatchSize 8 conv2's im2col buffer for the whole batch (8 x 64 rows x 72 window bytes = 36 KB) would
+// not fit a tile beside its ping-pong input and output: its kernel runs the batch in chunks of whole
+// samples (kernels/conv.h Chunk), the im2col and GEMM-result buffers hold one chunk's rows padded to
+// 2 x tile_m, design.json keeps "conv_chunk", the source passes it to conv_config and the design checks.
+TEST(TensorOpProject, ResidualCnnMapsAtBatch8WithChunkedConvKernels) {
+  GENERATED_OR_SKIP(m, "qdq_resnet");
+  Config c;
+  c.batch_size = 8;
+  const Design d = plan_design(m, c, ve2802(), quick());
+  EXPECT_TRUE(check_design(d, ve2802()).empty());
+  const LayerDesign& conv2 = *d.layer("conv2");
+  ASSERT_EQ(conv2.conv.size(), 13u);
+  const int64_t positions = conv2.conv[11] * conv2.conv[12], window = conv2.conv[0] * conv2.conv[3] * conv2.conv[4];
+  ASSERT_EQ(positions, 64);
+  ASSERT_EQ(window, 72);
+  ASSERT_GT(conv2.conv_chunk, 0) << "conv2 should be chunked at batch 8";
+  EXPECT_LT(conv2.conv_chunk, 8);
+  EXPECT_EQ(8 % conv2.conv_chunk, 0);
+  const int64_t unit = 2 * conv2.tile_m, rows = (conv2.conv_chunk * positions + unit - 1) / unit * unit;
+  const KernelInstance& k = conv2.kernels.at(0);
+  ASSERT_NE(k.buffer("im2col"), nullptr);
+  EXPECT_EQ(k.buffer("im2col")->bytes, rows * conv2.k_slice * conv2.input_bytes);
+  EXPECT_LT(k.buffer("im2col")->bytes, 8 * positions * window * conv2.input_bytes);  // not the whole batch
+  EXPECT_EQ(k.buffer("out_tiles")->bytes, rows * conv2.n_slice * conv2.output_bytes);
+  EXPECT_EQ(k.buffer("input")->bytes, 8 * conv2.in_features * conv2.input_bytes);  // still the whole batch
+  EXPECT_EQ(k.buffer("output")->bytes, 8 * positions * conv2.out_features * conv2.output_bytes);
+  // design.json: the key round-trips and is absent on layers that take the batch at once.
+  const auto j = d.to_json();
+  EXPECT_EQ(Design::from_json(j).dump(), d.dump());
+  for (auto& l : j["layers"])
+    if (l["name"] == "conv2") EXPECT_EQ(l["conv_chunk"], conv2.conv_chunk);
+    else if (!l.contains("conv")) EXPECT_FALSE(l.contains("conv_chunk")) << l["name"];
+  const auto files = codegen::aie_sources(d, codegen::kernel_specs(d, m), ve2802(), 1);
+  for (auto& f : files)
+    if (f.path == "aie/src/conv2.cc")
+      EXPECT_NE(f.text.find(fmt::format("::k_slice, {}>;", conv2.conv_chunk)), std::string::npos) << f.text;
+  // The performance model charges the chunks: more than one GEMM call, the same repack.
+  const auto r = perf::simulate(d, ve2802());
+  EXPECT_GT(r.latency_ns, 0);
+}
+
 template <class Edit>
 void expect_refused(const std::string& model, Edit edit, const std::vector<std::string>& phrases) {
   auto opt = generated(model);

@@ -11,6 +11,7 @@
 #include "passes/pack_weights.h"
 #include "sim/conv_cost.h"
 #include "sim/interpreter.h"
+#include "support/error.h"
 
 namespace aie4ml::testing {
 namespace {
@@ -24,8 +25,10 @@ struct ConvCase {
 };
 
 // Reference: a quantised Conv op (x NCHW, W [co, ci, kh, kw], bias at frac_x + frac_w) in the interpreter.
+// With `pool` (PKH, PKW, PSH, PSW) a MaxPool op after the Conv, and the result is the pool's output.
 std::vector<int64_t> reference_conv(const ConvCase& c, const std::vector<int64_t>& x_nchw,
-                                    const std::vector<int64_t>& w, const std::vector<int64_t>& b) {
+                                    const std::vector<int64_t>& w, const std::vector<int64_t>& b,
+                                    const std::vector<int64_t>& pool = {}) {
   Model m;
   auto act = [&](const std::string& name, std::vector<int64_t> shape, const FixedType& t) {
     Tensor x;
@@ -71,6 +74,19 @@ std::vector<int64_t> reference_conv(const ConvCase& c, const std::vector<int64_t
   m.ops.push_back(op);
   m.inputs = {"x"};
   m.outputs = {"y"};
+  if (pool.size() == 4) {
+    const int64_t poh = (c.oh() - pool[0]) / pool[2] + 1, pow = (c.ow() - pool[1]) / pool[3] + 1;
+    act("z", one_d ? std::vector<int64_t>{kBatch, c.co, pow} : std::vector<int64_t>{kBatch, c.co, poh, pow}, c.y);
+    Op mp;
+    mp.kind = OpKind::MaxPool;
+    mp.name = "pool";
+    mp.inputs = {"y"};
+    mp.outputs = {"z"};
+    mp.attrs["kernel_shape"] = one_d ? std::vector<int64_t>{pool[1]} : std::vector<int64_t>{pool[0], pool[1]};
+    mp.attrs["strides"] = one_d ? std::vector<int64_t>{pool[3]} : std::vector<int64_t>{pool[2], pool[3]};
+    m.ops.push_back(mp);
+    m.outputs = {"z"};
+  }
   return IntegerInterpreter(m).run({x_nchw}, c.batch)[0];
 }
 
@@ -195,6 +211,48 @@ TEST(ConvKernel, Conv2dInt16Activations) {
   check_conv<kernels::conv_config<int16, int8, int16, acc32, 4, 4, 8, G, 2, 16, 8, false, kConv, kSat>>(c, 5);
 }
 
+// conv_single_rows with Chunk: a batch of 6 samples run 2 at a time (3 chunks of 2 x 25 = 50 GEMM rows,
+// padded to 56), with a fused 2 x 2 / 2 MaxPool (floor: 2 x 2 pooled positions of the 5 x 5 output).
+// Every pooled code equals the reference interpreter's Conv -> MaxPool, and the chunked kernel writes the
+// same bytes as the one that takes the whole batch at once.
+TEST(ConvKernel, ChunkedRowsWithFusedPoolMatchTheInterpreter) {
+  const ConvCase c{6, 3, 5, 5, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, i8x, i8w,
+                   FixedType{8, 3, true, RoundingMode::RndConv, OverflowMode::Sat}, true};
+  using G = kernels::conv_geometry<3, 5, 5, 3, 3, 1, 1, 1, 1, 1, 1, 5, 5>;
+  using Chunked = kernels::conv_config<int8, int8, int8, acc32, 4, 8, 8, G, 6, 16, 8, true, kConv, kSat, 0, 0, 2>;
+  using Whole = kernels::conv_config<int8, int8, int8, acc32, 4, 8, 8, G, 6, 16, 8, true, kConv, kSat>;
+  using Pool = kernels::conv_pool<2, 2, 2, 2>;
+  static_assert(Chunked::chunks == 3 && Chunked::chunk_rows == 50 && Chunked::m == 56);
+  static_assert(Chunked::im2col_elems == 56 * 32 && Whole::im2col_elems == 152 * 32);  // one chunk's rows
+  const ConvOperands o = make_operands(c, 11);
+  const DenseGrid g = DenseGrid::make(int(Chunked::chunk_rows), c.kh * c.kw * c.ci, c.co, 1, 1, {4, 8, 8});
+  ASSERT_EQ(g.m_padded, int(Chunked::m));
+  const auto wk = pack<int8>(std::span<const int64_t>(o.wg), weight_pack_map(g, 0, 0));
+  const auto bk = pack<int32>(std::span<const int64_t>(o.b), bias_pack_map(g, 0));
+  constexpr unsigned pooled = 2 * 2, out_elems = 6 * pooled * 5;
+  auto run = [&](auto cfg) {
+    using Cfg = decltype(cfg);
+    auto in = kernel_input<Cfg>(o);
+    AlignedArray<int8> out(out_elems);
+    adf::input_buffer<int8> in_port(in.data(), in.size());
+    adf::output_buffer<int8> out_port(out.data(), out.size());
+    kernels::conv_single_rows<Cfg, 5, Pool>(in_port, out_port, wk.template as_rtp<Cfg::weight_elems>(),
+                                            bk.template as_rtp<Cfg::bias_elems>());
+    std::vector<int64_t> codes(out_elems);
+    for (unsigned i = 0; i < out_elems; ++i) codes[i] = out[i];
+    return codes;
+  };
+  const auto got = run(Chunked{});
+  const auto ref = reference_conv(c, o.x, o.w, o.b, {2, 2, 2, 2});
+  ASSERT_EQ(ref.size(), size_t(out_elems));
+  for (int s = 0; s < c.batch; ++s)
+    for (int n = 0; n < c.co; ++n)
+      for (unsigned p = 0; p < pooled; ++p)
+        ASSERT_EQ(got[(size_t(s) * pooled + p) * c.co + n], ref[(size_t(s) * c.co + n) * pooled + p])
+            << "sample " << s << " channel " << n << " pooled position " << p;
+  EXPECT_EQ(got, run(Whole{}));
+}
+
 TEST(ConvKernel, CascadeSplitsTheWindowAndChainsTheChannels) {
   // CI 8, 5x6, k 3x3, pads 1 -> 5x6; window 72 over a cascade of 3 (24 columns each), 20 output
   // channels over 2 chains (16 each, padded); batch 2 (60 rows, padded to 64); ReLU.
@@ -269,6 +327,41 @@ TEST(ConvKernelCost, CountsEqualEmulatedOperations) {
   EXPECT_EQ(want.useful_macs, 36 * 27 * 5);
   EXPECT_GT(want.efficiency, 0.0);
   EXPECT_LT(want.efficiency, 1.0);
+}
+
+// Chunked (conv_single_rows, Chunk 2 of a batch of 6): the emulator executes the cost model's one-chunk
+// GEMM counts once per chunk, and the gather is charged for every chunk's padded rows.
+TEST(ConvKernelCost, ChunkedCountsEqualEmulatedOperations) {
+  using G = kernels::conv_geometry<3, 5, 5, 3, 3, 1, 1, 1, 1, 1, 1, 5, 5>;
+  using Cfg = kernels::conv_config<int8, int8, int8, acc32, 4, 8, 8, G, 6, 16, 8, true, kConv, kSat, 0, 0, 2>;
+  AlignedArray<int8> a(Cfg::input_elems), w(Cfg::weight_elems);
+  AlignedArray<int32> b(Cfg::bias_elems);
+  AlignedArray<int8> c(6 * 4 * 5);
+  adf::input_buffer<int8> in(a.data(), a.size());
+  adf::output_buffer<int8> out(c.data(), c.size());
+  aie4ml_emu::reset_counters();
+  kernels::conv_single_rows<Cfg, 5, kernels::conv_pool<2, 2, 2, 2>>(in, out, w.as_rtp<Cfg::weight_elems>(),
+                                                                    b.as_rtp<Cfg::bias_elems>());
+  const auto& got = aie4ml_emu::counters;
+  ConvKernelDesc d;
+  d.batch = 6, d.chunk = 2, d.channels_in = 3, d.out_positions = 25, d.taps = 9, d.n = 16, d.channels_out = 5;
+  d.shift = 8, d.relu = true, d.rows_output = true, d.pool_positions = 4, d.pool_taps = 4;
+  const auto want = conv_kernel_cost(d);
+  ConvKernelDesc whole = d;
+  whole.chunk = 0;
+  const auto once = conv_kernel_cost(whole);
+  EXPECT_EQ(want.chunks, 3);
+  EXPECT_EQ(want.rows_padded, 56);  // 2 x 25 rows padded to 8
+  EXPECT_EQ(want.im2col_elements, 3 * int64_t(Cfg::im2col_elems));
+  EXPECT_EQ(int64_t(got.mmul_issues), 3 * want.gemm.mmul_issues);
+  EXPECT_EQ(int64_t(got.vector_loads), 3 * want.gemm.vector_loads);
+  EXPECT_EQ(int64_t(got.vector_stores), 3 * want.gemm.vector_stores);
+  EXPECT_EQ(int64_t(got.srs_ops), 3 * want.gemm.srs_ops);
+  EXPECT_EQ(want.cycles, want.im2col_cycles + 3 * want.gemm.cycles + want.repack_cycles + want.pool_cycles);
+  EXPECT_EQ(want.repack_cycles, once.repack_cycles);  // real rows only, chunked or not
+  EXPECT_EQ(want.useful_macs, once.useful_macs);
+  EXPECT_GT(want.cycles, once.cycles);  // 3 x 56 padded rows and three GEMM calls instead of 152 rows and one
+  EXPECT_THROW(([&] { ConvKernelDesc bad = d; bad.chunk = 4; conv_kernel_cost(bad); })(), InputError);
 }
 
 // The cascade variants: the same equality per position, cascade words included.

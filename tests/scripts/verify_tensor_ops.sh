@@ -2,7 +2,8 @@
 # Tensor-op layers on the array (kernels/tensor_ops.h, design/tensor_op_layout.h), end to end in host emulation.
 # The residual CNN (tests/models/make_cnn_models.py qdq_resnet: the input read by three convs, residual Add + Relu,
 # Concat on channels of operands at different scales, MaxPool, GlobalAveragePool, Flatten, Gemm) with the
-# hls4ml-style int8 config of verify_cnn.sh at batch 2 (conv2's im2col fills a bank at batch 4): Add, Concat,
+# hls4ml-style int8 config of verify_cnn.sh at batch 8 (conv2's kernel runs the batch in chunks of whole samples,
+# design.json "conv_chunk", because its whole-batch im2col would not fit the tile): Add, Concat,
 # MaxPool and GlobalAveragePool are tensor-op layers (design.json "inputs" / "tensor_op"), nothing runs on the
 # host, `aie4ml report` times them, and `aie4ml verify --samples 1000` is bit-exact on every layer and the output
 # against the reference interpreter. Then qdq_cnn1d, whose AveragePool (window 3, pads 1) after a fused MaxPool is
@@ -16,9 +17,9 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 resnet=${AIE4ML_TEST_DATA:-}/cnn/qdq_resnet.onnx
 [ -f "$resnet" ] || fail "qdq_resnet: not generated (testdata target)"
-echo '{"Model": {"Precision": "ap_fixed<8,3>", "ReuseFactor": 1, "Strategy": "Latency", "BatchSize": 2}}' > "$work/int8_b2.json"
+echo '{"Model": {"Precision": "ap_fixed<8,3>", "ReuseFactor": 1, "Strategy": "Latency", "BatchSize": 8}}' > "$work/int8_b8.json"
 prj="$work/resnet"
-"$AIE4ML" compile "$resnet" -c "$work/int8_b2.json" -o "$prj" > "$prj.log" 2>&1 || { cat "$prj.log"; fail "qdq_resnet: compile"; }
+"$AIE4ML" compile "$resnet" -c "$work/int8_b8.json" -o "$prj" > "$prj.log" 2>&1 || { cat "$prj.log"; fail "qdq_resnet: compile"; }
 grep -q "no AIE project written" "$prj.log" && { cat "$prj.log"; fail "qdq_resnet: no project"; }
 "$PY" - "$prj" <<'PY' || fail "qdq_resnet: design"
 import json, sys
@@ -33,10 +34,13 @@ assert layers["cat"]["inputs"] == ["act3_q", "act_branch_q"] and layers["cat"]["
 assert all(l["kernels"][0]["variant"] == "tensor_op" for n, l in layers.items() if "tensor_op" in l)
 sb = {b["tensor"]: b for b in d["shared_buffers"]}
 assert sb["x"]["consumers"] == ["conv1", "skip", "branch"] and len(sb["x"]["readers"]) == 3, sb["x"]
+assert d["batch"] == 8, d["batch"]
+chunk = layers["conv2"].get("conv_chunk", 0)
+assert 0 < chunk < 8 and 8 % chunk == 0, layers["conv2"]
 PY
 grep -q "tensor_add<residual_cfg>(in0.data(), in1.data(), out.data())" "$prj"/aie/src/residual.cc || fail "qdq_resnet: Add call"
 # Deterministic: compiling again writes byte-identical files (design, sources, data, reports).
-"$AIE4ML" compile "$resnet" -c "$work/int8_b2.json" -o "$work/resnet_again" > /dev/null 2>&1 || fail "qdq_resnet: second compile"
+"$AIE4ML" compile "$resnet" -c "$work/int8_b8.json" -o "$work/resnet_again" > /dev/null 2>&1 || fail "qdq_resnet: second compile"
 diff -r "$prj" "$work/resnet_again" > "$work/resnet.diff" || { head -20 "$work/resnet.diff"; fail "qdq_resnet: two compiles differ"; }
 "$AIE4ML" report "$prj" > "$prj.report" 2>&1 || { cat "$prj.report"; fail "qdq_resnet: report"; }
 grep -Eq "^residual +Add +512->512 +1x1 +1 +[1-9][0-9]* " "$prj.report" || { cat "$prj.report"; fail "qdq_resnet: no Add row in the report"; }
