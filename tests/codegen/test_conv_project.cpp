@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 
+#include "cnn_fixtures.h"
 #include "codegen/aie_sources.h"
 #include "codegen/kernel_spec.h"
 #include "design/conv_layout.h"
@@ -257,8 +258,9 @@ TEST(ConvProject, SourcesCallTheConvKernelWithTheLayerGeometry) {
       EXPECT_NE(f.text.find("conv_single_rows<"), std::string::npos) << f.text;
       EXPECT_NE(f.text.find("conv_geometry<" + geometry + ">"), std::string::npos) << f.text;
     }
-    if (f.path == "aie/parameters.h")  // input: 8 samples x 40 elements; output: 8 x 10 positions x 3 channels
+    if (f.path == "aie/parameters.h") {  // input: 8 samples x 40 elements; output: 8 x 10 positions x 3 channels
       EXPECT_NE(f.text.find("input_elems = 320, output_elems = 240"), std::string::npos) << f.text;
+    }
   }
   EXPECT_TRUE(found);
 }
@@ -292,21 +294,12 @@ TEST(ConvProject, ConvThatDoesNotFitOneTileIsRefusedWithItsMemory) {
   }
 }
 
-// A generated CNN (tests/models/make_cnn_models.py), quantised as `aie4ml compile` does with the QDQ types.
-std::optional<Model> generated(const std::string& name) {
-  const fs::path p = fs::path(AIE4ML_TEST_DATA) / "cnn" / (name + ".onnx");
-  if (!fs::exists(p)) return std::nullopt;
-  Model m = import_onnx(p);
-  canonicalize(m);
-  quantize_model(m, Config{});
-  return m;
-}
 
 // qdq_cnn2d_keras: Transpose, Conv 3x3 (pads 1) + Relu on 8x8x3 -> 4 x 8x8, MaxPool 2x2 stride 2 -> 4 x 4x4,
 // Transpose, Flatten, MatMul + Add. The MaxPool is fused into the conv layer: no host op between the
 // layers, the conv writes the pooled tensor and the Dense reads it.
 TEST(ConvProject, MaxPoolAfterConvIsFusedIntoTheConvLayer) {
-  auto opt = generated("qdq_cnn2d_keras");
+  auto opt = testing::generated_cnn("qdq_cnn2d_keras");
   if (!opt) GTEST_SKIP() << "qdq_cnn2d_keras not generated";
   Model& m = *opt;
   Config c;
@@ -342,7 +335,9 @@ TEST(ConvProject, MaxPoolAfterConvIsFusedIntoTheConvLayer) {
       found = true;
       EXPECT_NE(f.text.find("::out_features, aie4ml::kernels::conv_pool<2, 2, 2, 2>>"), std::string::npos) << f.text;
     }
-    if (f.path == "aie/parameters.h") EXPECT_NE(f.text.find("output_elems = 256"), std::string::npos) << f.text;
+    if (f.path == "aie/parameters.h") {
+      EXPECT_NE(f.text.find("output_elems = 256"), std::string::npos) << f.text;
+    }
   }
   EXPECT_TRUE(found);
   // The performance model times the kernel as conv_cost with the pool's compares: 3 per written element
@@ -373,7 +368,7 @@ TEST(ConvProject, MaxPoolAfterConvIsFusedIntoTheConvLayer) {
 }
 
 TEST(ConvProject, MaxPoolThatCannotBeFusedIsRefusedByName) {
-  auto opt = generated("qdq_cnn2d_keras");
+  auto opt = testing::generated_cnn("qdq_cnn2d_keras");
   if (!opt) GTEST_SKIP() << "qdq_cnn2d_keras not generated";
   Model& m = *opt;
   Op* pool = const_cast<Op*>(m.find_op("pool1"));
@@ -394,7 +389,7 @@ TEST(ConvProject, MaxPoolThatCannotBeFusedIsRefusedByName) {
 TEST(ConvProject, PoolAfterAFusedPoolThatTheKernelsCannotRunIsRefusedByName) {
   // qdq_cnn1d: conv2 -> MaxPool pool1 (fused) -> AveragePool pool2, a tensor-op layer
   // (test_tensor_op_project.cpp); with ceil_mode 1 it has no array form.
-  auto opt = generated("qdq_cnn1d");
+  auto opt = testing::generated_cnn("qdq_cnn1d");
   if (!opt) GTEST_SKIP() << "qdq_cnn1d not generated";
   const_cast<Op*>(opt->find_op("pool2"))->attrs["ceil_mode"] = int64_t{1};
   Config c;

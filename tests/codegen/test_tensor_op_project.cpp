@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "cnn_fixtures.h"
 #include "codegen/aie_sources.h"
 #include "codegen/kernel_spec.h"
 #include "design/tensor_op_layout.h"
@@ -26,18 +27,7 @@
 namespace aie4ml {
 namespace {
 
-namespace fs = std::filesystem;
-
 const Device& ve2802() { return DeviceCatalog::builtin().get("ve2802"); }
-
-std::optional<Model> generated(const std::string& name) {
-  const fs::path p = fs::path(AIE4ML_TEST_DATA) / "cnn" / (name + ".onnx");
-  if (!fs::exists(p)) return std::nullopt;
-  Model m = import_onnx(p);
-  canonicalize(m);
-  quantize_model(m, Config{});
-  return m;
-}
 
 Config batch2() {
   Config c;
@@ -59,7 +49,7 @@ const Design* resnet_design(const Model& m) {
 }
 
 #define GENERATED_OR_SKIP(var, name)                         \
-  auto var##_opt = generated(name);                          \
+  auto var##_opt = testing::generated_cnn(name);                          \
   if (!var##_opt) GTEST_SKIP() << name << " not generated"; \
   Model& var = *var##_opt
 
@@ -209,13 +199,19 @@ TEST(TensorOpProject, ResidualCnnMapsAtBatch8WithChunkedConvKernels) {
   // design.json: the key round-trips and is absent on layers that take the batch at once.
   const auto j = d.to_json();
   EXPECT_EQ(Design::from_json(j).dump(), d.dump());
-  for (auto& l : j["layers"])
-    if (l["name"] == "conv2") EXPECT_EQ(l["conv_chunk"], conv2.conv_chunk);
-    else if (!l.contains("conv")) EXPECT_FALSE(l.contains("conv_chunk")) << l["name"];
+  for (auto& l : j["layers"]) {
+    if (l["name"] == "conv2") {
+      EXPECT_EQ(l["conv_chunk"], conv2.conv_chunk);
+    } else if (!l.contains("conv")) {
+      EXPECT_FALSE(l.contains("conv_chunk")) << l["name"];
+    }
+  }
   const auto files = codegen::aie_sources(d, codegen::kernel_specs(d, m), ve2802(), 1);
-  for (auto& f : files)
-    if (f.path == "aie/src/conv2.cc")
+  for (auto& f : files) {
+    if (f.path == "aie/src/conv2.cc") {
       EXPECT_NE(f.text.find(fmt::format("::k_slice, {}>;", conv2.conv_chunk)), std::string::npos) << f.text;
+    }
+  }
   // The performance model charges the chunks: more than one GEMM call, the same repack.
   const auto r = perf::simulate(d, ve2802());
   EXPECT_GT(r.latency_ns, 0);
@@ -223,7 +219,7 @@ TEST(TensorOpProject, ResidualCnnMapsAtBatch8WithChunkedConvKernels) {
 
 template <class Edit>
 void expect_refused(const std::string& model, Edit edit, const std::vector<std::string>& phrases) {
-  auto opt = generated(model);
+  auto opt = testing::generated_cnn(model);
   if (!opt) GTEST_SKIP() << model << " not generated";
   edit(*opt);
   try {

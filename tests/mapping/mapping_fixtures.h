@@ -2,6 +2,7 @@
 // the shipped devices.
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <ostream>
 #include <random>
@@ -18,6 +19,7 @@
 #include "device/catalog.h"
 #include "io/config.h"
 #include "ir/model.h"
+#include "support/error.h"
 
 namespace aie4ml {
 
@@ -129,4 +131,16 @@ inline void write_text(const std::filesystem::path& p, const std::string& text) 
   out << text;
 }
 
+// The message of the InputError f throws, or "(no InputError)".
+inline std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no InputError)";
+}
+
 }  // namespace aie4ml::testing
+
+#define EXPECT_HAS(haystack, needle) EXPECT_NE((haystack).find(needle), std::string::npos) << (haystack)

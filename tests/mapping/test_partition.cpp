@@ -14,18 +14,8 @@ namespace {
 
 using testing::config_with;
 using testing::mlp;
+using testing::error_of;
 using testing::ve2802;
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
-
-#define EXPECT_HAS(haystack, needle) EXPECT_NE((haystack).find(needle), std::string::npos) << (haystack)
 
 // docs/published-aie4ml.md: the jet tagger 16-64-32-32-8 designs and their tile counts.
 struct PublishedJet {

@@ -17,18 +17,8 @@ namespace aie4ml {
 namespace {
 
 using testing::mlp;
+using testing::error_of;
 using testing::ve2802;
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
-
-#define EXPECT_HAS(haystack, needle) EXPECT_NE((haystack).find(needle), std::string::npos) << (haystack)
 
 // The fixture MLP with every activation tensor [batch, tokens..., features].
 Model token_mlp(const std::vector<int64_t>& widths, const std::vector<int64_t>& tokens) {
