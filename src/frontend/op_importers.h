@@ -4,7 +4,7 @@
 //
 // Files: op_linear.cpp (Gemm, MatMul, Conv, pooling), op_elementwise.cpp (arithmetic, activations,
 // Softmax, Clip, BatchNormalization), op_shape.cpp (Reshape, Flatten, Transpose, Identity, Dropout,
-// Squeeze/Unsqueeze, Concat), op_attention.cpp (LayerNormalization), qonnx.cpp (QuantizeLinear, DequantizeLinear, QONNX Quant, BipolarQuant, Trunc).
+// Squeeze/Unsqueeze, Concat), op_slice.cpp (Slice, Split), op_attention.cpp (LayerNormalization), qonnx.cpp (QuantizeLinear, DequantizeLinear, QONNX Quant, BipolarQuant, Trunc).
 #pragma once
 #include <optional>
 #include <string>
@@ -43,6 +43,9 @@ void import_transpose(ImportContext& ctx, const onnx::NodeProto& node);
 void import_identity(ImportContext& ctx, const onnx::NodeProto& node);
 void import_squeeze(ImportContext& ctx, const onnx::NodeProto& node);
 void import_concat(ImportContext& ctx, const onnx::NodeProto& node);
+// op_slice.cpp
+void import_slice(ImportContext& ctx, const onnx::NodeProto& node);
+void import_split(ImportContext& ctx, const onnx::NodeProto& node);
 // qonnx.cpp
 void import_quantize_linear(ImportContext& ctx, const onnx::NodeProto& node);
 void import_dequantize_linear(ImportContext& ctx, const onnx::NodeProto& node);

@@ -40,6 +40,8 @@ const std::map<std::string, Importer>& default_domain_ops() {
       {"Squeeze", import_squeeze},
       {"Unsqueeze", import_squeeze},
       {"Concat", import_concat},
+      {"Slice", import_slice},
+      {"Split", import_split},
       {"QuantizeLinear", import_quantize_linear},
       {"DequantizeLinear", import_dequantize_linear},
   };

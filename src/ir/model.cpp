@@ -31,7 +31,7 @@ constexpr std::array kOpNames{
     OpName{OpKind::GlobalAveragePool, "GlobalAveragePool"},
     OpName{OpKind::Flatten, "Flatten"},     OpName{OpKind::Reshape, "Reshape"},
     OpName{OpKind::Transpose, "Transpose"}, OpName{OpKind::Concat, "Concat"},
-    OpName{OpKind::Sign, "Sign"},
+    OpName{OpKind::Sign, "Sign"},           OpName{OpKind::Slice, "Slice"},
 };
 
 nlohmann::json attr_to_json(const AttrValue& v) {

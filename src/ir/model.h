@@ -39,6 +39,8 @@ enum class OpKind : uint8_t {
   Flatten, Reshape, Transpose, Concat,
   Sign,               // QONNX BipolarQuant: +scale where x >= 0, else -scale (attr "scale"); unlike ONNX
                       // Sign, 0 maps to +scale
+  Slice,              // per-sample strided window: attrs "starts", "steps" over the full rank (batch
+                      // entry 0 / 1); the output shape gives the counts. ONNX Split imports as Slices
 };
 
 std::string_view to_string(OpKind k);

@@ -29,7 +29,7 @@ bool is_calibrated_constant(const Op& op, size_t input_index) {
 bool keeps_rule_type(OpKind k) {
   switch (k) {
     case OpKind::Relu: case OpKind::Clip: case OpKind::MaxPool: case OpKind::Flatten: case OpKind::Reshape:
-    case OpKind::Transpose: case OpKind::Sigmoid: case OpKind::Softmax: case OpKind::Tanh: return true;
+    case OpKind::Transpose: case OpKind::Slice: case OpKind::Sigmoid: case OpKind::Softmax: case OpKind::Tanh: return true;
     default: return false;
   }
 }

@@ -446,6 +446,9 @@ ArrayRegion array_region(const Model& model) {
       after.insert(op.outputs.begin(), op.outputs.end());
       continue;
     }
+    if (op.kind == OpKind::Slice)  // neither the array nor the generated host code implements it
+      throw InputError(fmt::format("op '{}' (Slice) cannot be mapped to the AIE array yet: Slice, and Split (imported "
+                                   "as one Slice per output), run in the interpreter only (aie4ml predict)", op.name));
     const bool reads_before = all_in(op, before), reads_after = all_in(op, after) && !r.layers.empty();
     if (reads_before && host_before_ok(op.kind)) {
       r.host_ops.push_back({op.name, std::string(to_string(op.kind)), "before"});

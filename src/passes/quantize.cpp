@@ -201,6 +201,7 @@ class QuantizePass {
       case OpKind::MaxPool:
       case OpKind::Flatten:
       case OpKind::Reshape:
+      case OpKind::Slice:
       case OpKind::Transpose: return set_output(op, inherit_rule(op));
       case OpKind::LeakyRelu: {
         set_alpha(op);

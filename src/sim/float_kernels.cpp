@@ -170,6 +170,21 @@ class UnaryKernel : public Kernel<double> {
   std::vector<int64_t> gather_;
 };
 
+// Slice: output element i of a sample copies input element offsets[i] (slice_offsets).
+class GatherKernel : public Kernel<double> {
+ public:
+  GatherKernel(int64_t in_elems, std::vector<int64_t> offsets) : in_elems_(in_elems), offsets_(std::move(offsets)) {}
+  void run(Inputs in, double* out, int64_t batch) const override {
+    const auto out_elems = static_cast<int64_t>(offsets_.size());
+    for (int64_t b = 0; b < batch; ++b)
+      for (int64_t i = 0; i < out_elems; ++i) out[b * out_elems + i] = in[0][b * in_elems_ + offsets_[i]];
+  }
+
+ private:
+  int64_t in_elems_;
+  std::vector<int64_t> offsets_;
+};
+
 // Elementwise ops over any number of broadcast operands (activations or constants).
 class BroadcastKernel : public Kernel<double> {
  public:
@@ -428,6 +443,10 @@ std::unique_ptr<Kernel<double>> make_float_kernel(const Model& m, const Op& op) 
     case OpKind::Transpose:
       return std::make_unique<UnaryKernel>(in, [](double x) { return x; },
                                            transpose_offsets(m.tensor(op.inputs[0]).sample_shape(), op.get_ints("perm"), op.name));
+    case OpKind::Slice:
+      return std::make_unique<GatherKernel>(in, slice_offsets(m.tensor(op.inputs[0]).sample_shape(),
+                                                              m.tensor(op.outputs[0]).sample_shape(),
+                                                              op.get_ints("starts"), op.get_ints("steps"), op.name));
     case OpKind::Relu: return elementwise([](double x) { return x > 0 ? x : 0.0; });
     case OpKind::LeakyRelu: {
       const double a = op.get_float("alpha", 0.01);

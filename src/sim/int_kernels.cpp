@@ -588,6 +588,15 @@ std::unique_ptr<Kernel<int64_t>> make_int_kernel(const Model& m, const Op& op) {
       return unary(m, op, [x, y](int64_t v) { return requantize(v, x.frac, y); },
                    transpose_offsets(m.tensor(op.inputs[0]).sample_shape(), op.get_ints("perm"), op.name));
     }
+    case OpKind::Slice: {  // a gather; the codes are cast like Reshape's (unchanged when the types agree)
+      const FixedType x = in_type();
+      const auto& in_t = m.tensor(op.inputs[0]);
+      const auto out_sample = m.tensor(op.outputs[0]).sample_shape();
+      return std::make_unique<UnaryKernel>(product(in_t.sample_shape()), product(out_sample),
+                                           [x, y](int64_t v) { return requantize(v, x.frac, y); },
+                                           slice_offsets(in_t.sample_shape(), out_sample, op.get_ints("starts"),
+                                                         op.get_ints("steps"), op.name));
+    }
     case OpKind::Relu: {
       const FixedType x = in_type();
       return unary(m, op, [x, y](int64_t v) { return requantize(std::max<int64_t>(v, 0), x.frac, y); });

@@ -63,6 +63,33 @@ std::vector<int64_t> broadcast_offsets(const std::vector<int64_t>& out_sample, c
   return offsets;
 }
 
+std::vector<int64_t> slice_offsets(const std::vector<int64_t>& in_sample, const std::vector<int64_t>& out_sample,
+                                   const std::vector<int64_t>& starts, const std::vector<int64_t>& steps,
+                                   const std::string& op) {
+  const size_t rank = in_sample.size();
+  if (out_sample.size() != rank || starts.size() != rank + 1 || steps.size() != rank + 1)
+    throw InputError(fmt::format("Slice '{}': starts/steps must cover every axis of the input", op));
+  for (size_t d = 0; d < rank; ++d) {
+    const int64_t first = starts[d + 1], last = first + (out_sample[d] - 1) * steps[d + 1];
+    if (out_sample[d] < 1 || std::min(first, last) < 0 || std::max(first, last) >= in_sample[d])
+      throw InputError(fmt::format("Slice '{}': axis {} reads outside the input (size {})", op, d + 1, in_sample[d]));
+  }
+  const auto in_strides = strides_of(in_sample);
+  const int64_t n = product(out_sample);
+  std::vector<int64_t> offsets(static_cast<size_t>(n));
+  std::vector<int64_t> idx(rank, 0);
+  for (int64_t e = 0; e < n; ++e) {
+    int64_t off = 0;
+    for (size_t d = 0; d < rank; ++d) off += (starts[d + 1] + idx[d] * steps[d + 1]) * in_strides[d];
+    offsets[static_cast<size_t>(e)] = off;
+    for (size_t d = rank; d-- > 0;) {
+      if (++idx[d] < out_sample[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return offsets;
+}
+
 std::vector<int64_t> transpose_offsets(const std::vector<int64_t>& in_sample, const std::vector<int64_t>& perm,
                                        const std::string& op) {
   if (perm.size() != in_sample.size() + 1 || perm[0] != 0)

@@ -23,6 +23,14 @@ std::vector<int64_t> broadcast_offsets(const std::vector<int64_t>& out_sample, c
 std::vector<int64_t> transpose_offsets(const std::vector<int64_t>& in_sample, const std::vector<int64_t>& perm,
                                        const std::string& op);
 
+// Output element i of a Slice reads input offset result[i]: along each per-sample axis d the output
+// index k reads input index starts[d + 1] + k * steps[d + 1] (starts/steps over the full shape, batch
+// entry first). in_sample / out_sample exclude the batch. Throws InputError naming `op` when an index
+// falls outside the input.
+std::vector<int64_t> slice_offsets(const std::vector<int64_t>& in_sample, const std::vector<int64_t>& out_sample,
+                                   const std::vector<int64_t>& starts, const std::vector<int64_t>& steps,
+                                   const std::string& op);
+
 // Normalise an axis attribute of a full-rank shape (negative counts from the end); the batch axis 0 is
 // refused, the result counts from the first per-sample axis (0-based).
 int sample_axis(int64_t axis, size_t full_rank, const std::string& op);

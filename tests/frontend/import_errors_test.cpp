@@ -249,5 +249,129 @@ TEST(ImportBuilt, SmallestModelImportsFromBytes) {
   EXPECT_EQ(m.tensor("y").shape, (std::vector<int64_t>{kBatch, 4}));
 }
 
+// --- Slice / Split ------------------------------------------------------------------------------------
+
+TEST(ImportErrors, SliceStartsComputedAtRunTime) {
+  GraphBuilder b;
+  b.input("x", {1, 3, 10});
+  b.init("ends", {1}, {4}, onnx::TensorProto::INT64);
+  b.node("Relu", "make_starts", {"x"}, {"dyn"});
+  b.node("Slice", "dyn_slice", {"x", "dyn", "ends"}, {"y"});
+  b.output("y");
+  const auto msg = b.error();
+  EXPECT_MENTIONS(msg, "dyn_slice");
+  EXPECT_MENTIONS(msg, "starts");
+  EXPECT_MENTIONS(msg, "constant");
+}
+
+TEST(ImportErrors, SplitSizesComputedAtRunTime) {
+  GraphBuilder b;
+  b.input("x", {1, 4});
+  b.node("Relu", "make_sizes", {"x"}, {"dyn"});
+  GraphBuilder::attr(b.node("Split", "dyn_split", {"x", "dyn"}, {"a", "b"}), "axis", 1);
+  b.output("a");
+  b.output("b");
+  const auto msg = b.error();
+  EXPECT_MENTIONS(msg, "dyn_split");
+  EXPECT_MENTIONS(msg, "split");
+  EXPECT_MENTIONS(msg, "constant");
+}
+
+TEST(ImportErrors, SliceOfTheBatch) {
+  GraphBuilder b;
+  b.input("x", {1, 4});
+  b.init("starts", {1}, {0}, onnx::TensorProto::INT64);
+  b.init("ends", {1}, {1}, onnx::TensorProto::INT64);
+  b.init("axes", {1}, {0}, onnx::TensorProto::INT64);
+  b.node("Slice", "batch_slice", {"x", "starts", "ends", "axes"}, {"y"});
+  b.output("y");
+  const auto msg = b.error();
+  EXPECT_MENTIONS(msg, "batch_slice");
+  EXPECT_MENTIONS(msg, "batch");
+}
+
+TEST(ImportErrors, SplitOfTheBatchAndUnevenParts) {
+  GraphBuilder b;
+  b.input("x", {1, 4});
+  b.node("Split", "batch_split", {"x"}, {"a", "b"});  // axis defaults to 0
+  b.output("a");
+  const auto msg = b.error();
+  EXPECT_MENTIONS(msg, "batch_split");
+  EXPECT_MENTIONS(msg, "batch");
+  GraphBuilder c;
+  c.input("x", {1, 5});
+  GraphBuilder::attr(c.node("Split", "odd_split", {"x"}, {"a", "b"}), "axis", 1);
+  c.output("a");
+  const auto odd = c.error();
+  EXPECT_MENTIONS(odd, "odd_split");
+  EXPECT_MENTIONS(odd, "equal parts");
+  GraphBuilder d;
+  d.input("x", {1, 5});
+  d.init("sizes", {2}, {2, 2}, onnx::TensorProto::INT64);
+  GraphBuilder::attr(d.node("Split", "short_split", {"x", "sizes"}, {"a", "b"}), "axis", -1);
+  d.output("a");
+  const auto short_msg = d.error();
+  EXPECT_MENTIONS(short_msg, "short_split");
+  EXPECT_MENTIONS(short_msg, "add up to 4");
+}
+
+TEST(ImportErrors, EmptySliceAndZeroStep) {
+  GraphBuilder b;
+  b.input("x", {1, 4});
+  b.init("starts", {1}, {3}, onnx::TensorProto::INT64);
+  b.init("ends", {1}, {1}, onnx::TensorProto::INT64);
+  b.init("axes", {1}, {1}, onnx::TensorProto::INT64);
+  b.node("Slice", "empty_slice", {"x", "starts", "ends", "axes"}, {"y"});
+  b.output("y");
+  const auto msg = b.error();
+  EXPECT_MENTIONS(msg, "empty_slice");
+  EXPECT_MENTIONS(msg, "empty");
+  GraphBuilder c;
+  c.input("x", {1, 4});
+  c.init("starts", {1}, {0}, onnx::TensorProto::INT64);
+  c.init("ends", {1}, {4}, onnx::TensorProto::INT64);
+  c.init("axes", {1}, {1}, onnx::TensorProto::INT64);
+  c.init("steps", {1}, {0}, onnx::TensorProto::INT64);
+  c.node("Slice", "still_slice", {"x", "starts", "ends", "axes", "steps"}, {"y"});
+  c.output("y");
+  const auto zero = c.error();
+  EXPECT_MENTIONS(zero, "still_slice");
+  EXPECT_MENTIONS(zero, "step 0");
+}
+
+// Index resolution per the ONNX Slice definition: negative indices count from the end, out-of-range
+// ends clamp, a negative step walks backwards from the clamped start.
+TEST(ImportBuilt, SliceClampsNegativeIndicesAndSteps) {
+  GraphBuilder b;
+  b.input("x", {1, 3, 10});
+  b.init("starts", {2}, {-2, 100}, onnx::TensorProto::INT64);  // channel 1; length: clamped to 9
+  b.init("ends", {2}, {1000000, -100}, onnx::TensorProto::INT64);  // to the end; before index 0
+  b.init("axes", {2}, {1, -1}, onnx::TensorProto::INT64);
+  b.init("steps", {2}, {1, -3}, onnx::TensorProto::INT64);  // length indices 9, 6, 3, 0
+  b.node("Slice", "window", {"x", "starts", "ends", "axes", "steps"}, {"y"});
+  b.output("y");
+  const Model m = import_onnx_bytes(b.m.SerializeAsString(), "slice.onnx");
+  ASSERT_EQ(m.ops.size(), 1u);
+  EXPECT_EQ(m.ops[0].kind, OpKind::Slice);
+  EXPECT_EQ(m.tensor("y").shape, (std::vector<int64_t>{kBatch, 2, 4}));
+  EXPECT_EQ(m.ops[0].get_ints("starts"), (std::vector<int64_t>{0, 1, 9}));
+  EXPECT_EQ(m.ops[0].get_ints("steps"), (std::vector<int64_t>{1, 1, -3}));
+}
+
+TEST(ImportBuilt, SplitBecomesOneSlicePerOutput) {
+  GraphBuilder b;
+  b.input("x", {1, 6});
+  b.init("sizes", {3}, {1, 3, 2}, onnx::TensorProto::INT64);
+  GraphBuilder::attr(b.node("Split", "parts", {"x", "sizes"}, {"a", "b", "c"}), "axis", 1);
+  b.output("a");
+  b.output("b");
+  b.output("c");
+  const Model m = import_onnx_bytes(b.m.SerializeAsString(), "split.onnx");
+  ASSERT_EQ(m.ops.size(), 3u);
+  EXPECT_EQ(m.tensor("b").shape, (std::vector<int64_t>{kBatch, 3}));
+  EXPECT_EQ(m.tensor("c").shape, (std::vector<int64_t>{kBatch, 2}));
+  EXPECT_EQ(op_named(m, "parts_part2").get_ints("starts"), (std::vector<int64_t>{0, 4}));
+}
+
 }  // namespace
 }  // namespace aie4ml::test
