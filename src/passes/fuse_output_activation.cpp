@@ -47,6 +47,27 @@ std::optional<std::string> refusal(const Op& op, const LayerDesign& layer, const
 
 }  // namespace
 
+const Op* hidden_activation_of(const Model& m, const Op& dense) {
+  if (dense.kind != OpKind::Dense || dense.outputs.size() != 1 || dense.get_string("activation", "linear") != "linear")
+    return nullptr;
+  const std::string& x = dense.outputs[0];
+  const auto readers = m.consumers(x);
+  if (readers.size() != 1 || std::count(m.outputs.begin(), m.outputs.end(), x)) return nullptr;
+  const Op& op = *readers[0];
+  if ((op.kind != OpKind::Sigmoid && op.kind != OpKind::Tanh) || op.inputs.size() != 1 || op.outputs.size() != 1)
+    return nullptr;
+  const std::string& y = op.outputs[0];
+  if (m.consumers(y).empty() || std::count(m.outputs.begin(), m.outputs.end(), y)) return nullptr;  // output: fuse_output_activation
+  const int bx = container_bytes(m.tensor(x).type), by = container_bytes(m.tensor(y).type);
+  return bx != 0 && bx == by ? &op : nullptr;
+}
+
+bool is_hidden_activation(const Model& m, const Op& op) {
+  if ((op.kind != OpKind::Sigmoid && op.kind != OpKind::Tanh) || op.inputs.size() != 1) return false;
+  const Op* dense = m.producer(op.inputs[0]);
+  return dense && hidden_activation_of(m, *dense) == &op;
+}
+
 void fuse_output_activation(PartitionResult& parts, const Model& m, const Config& config,
                             std::map<std::string, std::string>* why_not) {
   std::vector<HostOp> kept;

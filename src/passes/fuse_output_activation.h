@@ -24,4 +24,12 @@ namespace aie4ml {
 void fuse_output_activation(PartitionResult& parts, const Model& model, const Config& config,
                             std::map<std::string, std::string>* why_not = nullptr);
 
+// A Sigmoid or Tanh between layers that becomes the epilogue of the Dense layer before it (the same
+// kernels/activation_table.h epilogue as at the output): the op that alone reads the output of Dense `dense`
+// (linear activation, not a graph output), whose own output feeds other ops and is no graph output, with
+// both types fixed point in one 8/16-bit container. nullptr when there is none. The partition then maps the
+// Dense with one chain (cas_num 1) and makes the op's output the layer's output (array_region, lower_layer).
+const Op* hidden_activation_of(const Model& model, const Op& dense);
+bool is_hidden_activation(const Model& model, const Op& op);
+
 }  // namespace aie4ml

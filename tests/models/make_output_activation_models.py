@@ -4,6 +4,8 @@ array (tests/scripts/verify_output_activations.sh; kernels/softmax.h, kernels/ac
 
 Writes DIR/output_activation/heads.onnx: x[N,12] -> Gemm+Relu (24) -> three heads on the hidden layer:
   Gemm (6) -> Softmax  (output "probs"),  Gemm (3) -> Sigmoid ("flags"),  Gemm (4) -> Tanh ("angles").
+and DIR/output_activation/hidden.onnx, hidden activations between layers (Dense epilogues on the array):
+  x[N,16] -> Gemm (40) -> Tanh -> Gemm (24) -> Sigmoid -> Gemm (5) -> y
 Weights are scaled so the heads' logits span several units (the tables' interesting range).
 Deterministic: fixed seed. Usage: make_output_activation_models.py --out DIR
 """
@@ -41,12 +43,29 @@ def heads_model():
     return model
 
 
+def hidden_model():
+    rng = np.random.default_rng(4321)
+    nodes, inits = [], []
+    t = gemm(nodes, inits, "fc1", "x", 16, 40, rng, 2.0)
+    nodes.append(helper.make_node("Tanh", [t], ["t1"], name="tanh1"))
+    s = gemm(nodes, inits, "fc2", "t1", 40, 24, rng, 3.0)
+    nodes.append(helper.make_node("Sigmoid", [s], ["s2"], name="sigmoid2"))
+    y = gemm(nodes, inits, "fc3", "s2", 24, 5, rng, 1.0)
+    nodes[-1].output[0] = "y"
+    graph = helper.make_graph(nodes, "hidden", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 16])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 5])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="aie4ml-tests")
+    onnx.checker.check_model(model)
+    return model
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     out = os.path.join(ap.parse_args().out, "output_activation")
     os.makedirs(out, exist_ok=True)
     onnx.save(heads_model(), os.path.join(out, "heads.onnx"))
+    onnx.save(hidden_model(), os.path.join(out, "hidden.onnx"))
 
 
 if __name__ == "__main__":
