@@ -230,8 +230,8 @@ void check_override_ranges(const LayerShape& s, const LayerConfig& o, const Devi
     throw InputError(fmt::format("layer '{}': CascadeNum {} exceeds the {} compute rows of {}", s.name, *o.cascade_num,
                                  d.compute_rows, d.name));
   if (o.cascade_num && *o.cascade_num != 1 && s.one_chain)
-    throw InputError(fmt::format("layer '{}': CascadeNum {}: its Sigmoid/Tanh epilogue needs the whole row on one "
-                                 "kernel (CascadeNum 1)", s.name, *o.cascade_num));
+    throw InputError(fmt::format("layer '{}': CascadeNum {}: its activation epilogue (Sigmoid, Tanh, Clip, "
+                                 "LeakyRelu) needs the whole row on one kernel (CascadeNum 1)", s.name, *o.cascade_num));
   if (o.tiling) {
     const auto& shapes = s.tilings;
     if (std::find(shapes.begin(), shapes.end(), *o.tiling) == shapes.end()) {
@@ -310,7 +310,7 @@ LayerDesign lower_layer(const Op& op, const Model& model, const LayerCandidate& 
   l.bias_tensor = op.inputs.size() > 2 ? op.inputs[2] : "";
   l.output_tensor = op.outputs[0];
   if (const Op* act = hidden_activation_of(model, op)) {  // a Sigmoid/Tanh between layers: its epilogue
-    l.activation = act->kind == OpKind::Sigmoid ? "sigmoid" : "tanh";
+    l.activation = *activation_name(act->kind);
     l.output_tensor = act->outputs[0];
   }
   l.input_type = model.tensor(l.input_tensor).type.str();
@@ -526,7 +526,8 @@ LayerShape layer_shape(const Model& model, const Op& op, const Config& config, c
     s.in_features = w.shape[0];
     s.out_features = w.shape[1];
     s.batch = config.batch_size * rows_per_sample;  // GEMM rows: batch x tokens
-    s.one_chain = hidden_activation_of(model, op) != nullptr;
+    // Activation epilogues on the output kernel need the whole row there (kernels/activation_table.h).
+    s.one_chain = hidden_activation_of(model, op) != nullptr || op.get_string("activation", "linear") == "leaky_relu";
   }
   const auto in = operand(x, op.name, "input", 16), wt = operand(w, op.name, "weight", 16),
              out = operand(y, op.name, "output", 32);
