@@ -84,14 +84,6 @@ void activation_table_inplace(void* __restrict data, const typename Cfg::y_type 
   }
 }
 
-// The parameters of a piecewise-linear activation (see the top of this file); an absent bound is the
-// most negative / positive long long.
-constexpr long long piecewise_no_lo = -0x7fffffffffffffffLL - 1, piecewise_no_hi = 0x7fffffffffffffffLL;
-struct piecewise_params {
-  long long lo_code, lo_out, hi_code, hi_out, neg_mul;
-  requant_step neg, pos;
-};
-
 template <typename TX, typename TY, unsigned TM, unsigned TN, unsigned M, unsigned N, unsigned Features>
 struct piecewise_config_base {
   using x_type = TX;
@@ -103,13 +95,6 @@ struct piecewise_config_base {
 };
 // A layer's config derives from piecewise_config_base and adds `static constexpr piecewise_params params`.
 
-namespace detail {
-inline long long piecewise(long long v, const piecewise_params& p) {
-  if (v < p.lo_code) return p.lo_out;
-  if (v > p.hi_code) return p.hi_out;
-  return v < 0 ? apply(v * p.neg_mul, p.neg) : apply(v, p.pos);
-}
-}  // namespace detail
 
 template <class Cfg>
 void piecewise_inplace(void* __restrict data) {

@@ -13,6 +13,8 @@
 //   MaxPool: the max of the window's codes (taps in the padding skipped), then the cast
 //   Average: the exact mean sum / count (count: taps inside the input, or all with count_include_pad),
 //            rounded once (round_div) and brought into the output width
+//   Unary:   ReLU, LeakyReLU, Clip that could not be fused into the layer before them: the piecewise-linear
+//            function of piecewise_params (kernels/activation_table.h uses it as a Dense epilogue too)
 // followed by the unary ops fused after the op (Relu, Quantize: an epilogue of requant_steps).
 // A requant_step is requantize() of fixed_point.h: optional relu (max(v, 0)), round_shift by `shift`
 // (shift <= 0: exact left shift) under `rounding`, then apply_overflow into `width` bits. Codes are held
@@ -103,6 +105,24 @@ long long epilogue(long long v) {
 
 }  // namespace detail
 
+// The parameters of a piecewise-linear activation: per code v, v < lo_code -> lo_out, v > hi_code ->
+// hi_out, v < 0 -> apply(v * neg_mul, neg), else apply(v, pos). An absent bound is the most negative /
+// positive long long. ReLU: lo_code 0, lo_out 0; LeakyReLU: neg_mul alpha_code, neg shifts alpha_frac
+// more; Clip: src/sim/reference_ops.h ClipCodes.
+constexpr long long piecewise_no_lo = -0x7fffffffffffffffLL - 1, piecewise_no_hi = 0x7fffffffffffffffLL;
+struct piecewise_params {
+  long long lo_code, lo_out, hi_code, hi_out, neg_mul;
+  requant_step neg, pos;
+};
+
+namespace detail {
+inline long long piecewise(long long v, const piecewise_params& p) {
+  if (v < p.lo_code) return p.lo_out;
+  if (v > p.hi_code) return p.hi_out;
+  return v < 0 ? apply(v * p.neg_mul, p.neg) : apply(v, p.pos);
+}
+}  // namespace detail
+
 // Add of two tensors of the same shape. Cfg: batch, elements (per sample), lshift[2] (F - Fa, F - Fb),
 // cast (the Add's cast from F), epilogue_steps, epilogue[].
 template <class Cfg, class TA, class TB, class TO>
@@ -173,6 +193,15 @@ void tensor_pool(const TI* __restrict in, TO* __restrict out) {
           }
           out[((b * G::out_h + oh) * G::out_w + ow) * G::channels + c] = static_cast<TO>(detail::epilogue<Cfg>(y));
         }
+}
+
+// A unary op that could not be fused (ReLU, LeakyReLU, Clip): every element through the piecewise-linear
+// function Cfg::params (see piecewise_params), then the fused epilogue. Cfg: batch, elements, params,
+// epilogue_steps, epilogue[].
+template <class Cfg, class TI, class TO>
+void tensor_unary(const TI* __restrict in, TO* __restrict out) {
+  for (unsigned i = 0; i < Cfg::batch * Cfg::elements; ++i)
+    out[i] = static_cast<TO>(detail::epilogue<Cfg>(detail::piecewise(static_cast<long long>(in[i]), Cfg::params)));
 }
 
 }  // namespace kernels

@@ -39,6 +39,41 @@ ActivationKernelTable activation_kernel_table(const std::string& kind, const Fix
   return t;
 }
 
+PiecewiseSpec piecewise_spec(OpKind kind, const Op& attrs, const FixedType& x, const FixedType& y) {
+  PiecewiseSpec p;
+  p.out = y;
+  p.neg_from_frac = p.pos_from_frac = x.frac;
+  switch (kind) {
+    case OpKind::Relu:  // requantize(max(v, 0)): every negative code gives requantize(0) = 0
+      p.lo_code = 0;
+      break;
+    case OpKind::LeakyRelu:  // reference_ops.h leaky_relu_code / the interpreter's LeakyRelu
+      if (!attrs.has("alpha_code") || !attrs.has("alpha_frac"))
+        throw InputError(fmt::format("op '{}': LeakyRelu without alpha_code/alpha_frac (not quantised)", attrs.name));
+      p.neg_mul = attrs.get_int("alpha_code", 0);
+      p.neg_from_frac = x.frac + static_cast<int>(attrs.get_int("alpha_frac", 0));
+      break;
+    case OpKind::Clip: {
+      const ClipCodes c = clip_codes(attrs.get_float("min", -INFINITY), attrs.get_float("max", INFINITY), x, y);
+      p.lo_code = c.lo_code, p.lo_out = c.lo_out, p.hi_code = c.hi_code, p.hi_out = c.hi_out;
+      break;
+    }
+    default:
+      throw InputError(fmt::format("op '{}' ({}) is not a piecewise-linear activation", attrs.name, to_string(kind)));
+  }
+  return p;
+}
+
+std::string piecewise_init(const PiecewiseSpec& p, const std::string& layer) {
+  const auto limit = [](int64_t v) {
+    if (v == INT64_MIN) return std::string("aie4ml::kernels::piecewise_no_lo");
+    return v == INT64_MAX ? std::string("aie4ml::kernels::piecewise_no_hi") : fmt::format("{}LL", v);
+  };
+  return fmt::format("{{{}, {}LL, {}, {}LL, {}LL, {}, {}}}", limit(p.lo_code), p.lo_out, limit(p.hi_code), p.hi_out,
+                     p.neg_mul, requant_step_init(p.neg_from_frac, p.out, false, layer),
+                     requant_step_init(p.pos_from_frac, p.out, false, layer));
+}
+
 bool is_output_activation(const std::string& a) {
   return a == "softmax" || a == "sigmoid" || a == "tanh" || a == "leaky_relu" || a == "clip";
 }
@@ -66,28 +101,6 @@ std::string overflow_name(OverflowMode o) {
 OpKind kind_of(const std::string& activation) {
   if (activation == "clip") return OpKind::Clip;
   return activation == "softmax" ? OpKind::Softmax : activation == "sigmoid" ? OpKind::Sigmoid : OpKind::Tanh;
-}
-
-// kernels::piecewise_params of a LeakyReLU fused into the Dense (reference_ops.h leaky_relu_code on the
-// Dense's output codes) or a Clip after it (ClipCodes).
-std::string piecewise_params(const OutputActivationSpec& s, const Model& m, const std::string& layer) {
-  const auto limit = [](int64_t v) {
-    if (v == INT64_MIN) return std::string("aie4ml::kernels::piecewise_no_lo");
-    return v == INT64_MAX ? std::string("aie4ml::kernels::piecewise_no_hi") : fmt::format("{}LL", v);
-  };
-  if (s.kind == "leaky_relu") {
-    const Op& dense = *m.find_op(layer);
-    if (!dense.has("alpha_code") || !dense.has("alpha_frac"))
-      throw InputError(fmt::format("layer '{}': leaky_relu without alpha_code/alpha_frac (not quantised)", layer));
-    const int af = static_cast<int>(dense.get_int("alpha_frac", 0));
-    return fmt::format("{{aie4ml::kernels::piecewise_no_lo, 0, aie4ml::kernels::piecewise_no_hi, 0, {}LL, {}, {}}}",
-                       dense.get_int("alpha_code", 0),
-                       requant_step_init(s.out.frac + af, s.out, false, layer), requant_step_init(s.out.frac, s.out, false, layer));
-  }
-  const Op& clip = *m.find_op(s.op);
-  const ClipCodes c = clip_codes(clip.get_float("min", -INFINITY), clip.get_float("max", INFINITY), s.in, s.out);
-  const std::string cast = requant_step_init(s.in.frac, s.out, false, layer);
-  return fmt::format("{{{}, {}LL, {}, {}LL, 1LL, {}, {}}}", limit(c.lo_code), c.lo_out, limit(c.hi_code), c.hi_out, cast, cast);
 }
 
 std::string table_text(const std::vector<int64_t>& v) {
@@ -119,7 +132,9 @@ OutputActivationSpec output_activation_spec(const LayerDesign& l, const Model& m
   s.features = static_cast<int>(l.out_features);
   if (l.cas_num != 1) throw fail(fmt::format("needs the whole row on one kernel (cas_num 1, not {})", l.cas_num));
   if (s.kind == "leaky_relu" || s.kind == "clip") {
-    s.piecewise = piecewise_params(s, m, l.name);
+    const Op& attrs = *m.find_op(s.op);  // the Dense (alpha of a fused LeakyReLU) or the Clip (bounds)
+    s.piecewise = piecewise_init(piecewise_spec(s.kind == "clip" ? OpKind::Clip : OpKind::LeakyRelu, attrs, s.in, s.out),
+                                 l.name);
     return s;
   }
   if (s.kind != "softmax") {

@@ -61,6 +61,17 @@ struct OutputActivationSpec {
   bool has_table() const { return piecewise.empty(); }
 };
 
+// The kernels::piecewise_params (kernels/tensor_ops.h) of a ReLU, LeakyReLU or Clip from input codes of
+// type x to type y, from the reference's definitions (reference_ops.h leaky_relu_code, ClipCodes). `attrs`:
+// the op holding alpha_code/alpha_frac (a LeakyRelu, or a Dense with a fused one) or the Clip bounds.
+struct PiecewiseSpec {
+  int64_t lo_code = INT64_MIN, lo_out = 0, hi_code = INT64_MAX, hi_out = 0, neg_mul = 1;
+  int neg_from_frac = 0, pos_from_frac = 0;  // the steps: requantize(., from_frac, out)
+  FixedType out;
+};
+PiecewiseSpec piecewise_spec(OpKind kind, const Op& attrs, const FixedType& x, const FixedType& y);
+std::string piecewise_init(const PiecewiseSpec& p, const std::string& layer);  // C++ initialiser text
+
 bool is_output_activation(const std::string& activation);  // softmax, sigmoid, tanh, leaky_relu, clip
 
 // The Dense's own output tensor of a layer (the activation's input when one is fused).

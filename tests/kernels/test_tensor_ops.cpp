@@ -5,8 +5,10 @@
 // rounding and overflow mode of the cast, mixed scales, signed and unsigned, padding and ties.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
+#include "codegen/output_activation.h"
 #include "dense_harness.h"
 #include "ir/model.h"
 #include "sim/interpreter.h"
@@ -215,6 +217,46 @@ TEST(TensorOps, GlobalAveragePoolIntoACoarserAndAFinerScale) {
   const FixedType x{8, 4, true, RoundingMode::RndConv, OverflowMode::Sat};
   check_pool<G, false>(OpKind::GlobalAveragePool, {}, {}, {}, false, x, FixedType{8, 6, false, RoundingMode::RndConv, OverflowMode::Sat}, 96);
   check_pool<G, false>(OpKind::GlobalAveragePool, {}, {}, {}, false, x, FixedType{8, 2, true, RoundingMode::Trn, OverflowMode::Wrap}, 97);
+}
+
+// ---- ReLU, LeakyReLU, Clip that could not be fused: tensor_unary with codegen's piecewise parameters ----
+
+struct UnaryCfg {
+  static constexpr unsigned batch = 8, elements = 64;
+  static inline kernels::piecewise_params params;
+  static constexpr unsigned epilogue_steps = 0;
+  static constexpr requant_step epilogue[1] = {};
+};
+
+TEST(TensorOps, UnaryReluLeakyReluClipEveryRoundingAndOverflowMode) {
+  const FixedType x{8, 4, true, RoundingMode::RndConv, OverflowMode::Sat};
+  std::vector<int64_t> codes;  // every 8-bit code, twice, in a fixed shuffle
+  for (int rep = 0; rep < 2; ++rep)
+    for (int64_t c = x.min_code(); c <= x.max_code(); ++c) codes.push_back(c);
+  std::shuffle(codes.begin(), codes.end(), std::mt19937_64(98));
+  int cases = 0;
+  for (OpKind kind : {OpKind::Relu, OpKind::LeakyRelu, OpKind::Clip})
+    for (int r = 0; r <= int(RoundingMode::RndConv); ++r)
+      for (int o = 0; o <= int(OverflowMode::SatZero); ++o) {
+        const FixedType y{8, kind == OpKind::Clip ? 6 : 3, o % 2 == 0, RoundingMode(r), OverflowMode(o)};
+        Net n;
+        n.act("x", {64}, x);
+        n.act("y", {64}, y);
+        Op& op = n.op(kind, "act", {"x"}, "y");
+        if (kind == OpKind::LeakyRelu) op.attrs["alpha_code"] = int64_t{13}, op.attrs["alpha_frac"] = int64_t{6};
+        if (kind == OpKind::Clip) op.attrs["min"] = -0.7, op.attrs["max"] = 1.3;
+        const auto ref = n.run({"x"}, "y", {codes}, UnaryCfg::batch);
+        const auto p = codegen::piecewise_spec(kind, op, x, y);
+        UnaryCfg::params = {p.lo_code, p.lo_out, p.hi_code, p.hi_out, p.neg_mul, step_of(p.neg_from_frac, y),
+                            step_of(p.pos_from_frac, y)};
+        const auto in = to<int8_t>(codes);
+        std::vector<int16_t> out(in.size());
+        kernels::tensor_unary<UnaryCfg>(in.data(), out.data());
+        SCOPED_TRACE(std::string(to_string(kind)) + " -> " + y.str());
+        for (size_t i = 0; i < ref.size(); ++i) ASSERT_EQ(int64_t(out[i]), ref[i]) << "x = " << codes[i];
+        ++cases;
+      }
+  EXPECT_EQ(cases, 3 * 28);
 }
 
 }  // namespace
