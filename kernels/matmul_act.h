@@ -34,6 +34,8 @@
 // The gathered operands and the C tiles of one sample live on the kernel's stack (Cfg::scratch_bytes:
 // 384 bytes for the encoder's int8 scores head, 320 context, 640 int16 scores); larger heads need more stack.
 // The scalar gathers and the scatter cost more than the mmuls at these sizes (src/sim/attention_cost.h).
+// The compiler maps a MatMul layer to one kernel that runs every head (matmul_act_head per head, each
+// writing its part of the graph's layout: matmul_act_output); matmul_act is the one-kernel-per-head form.
 #pragma once
 #include <type_traits>
 
