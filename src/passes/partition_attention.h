@@ -39,7 +39,7 @@ bool is_row_softmax(const Model& model, const Op& op);
 struct AttentionLayer {
   std::vector<std::string> inputs;   // the tensors the kernel reads (MatMul: before the head-split views)
   std::vector<int64_t> geometry;     // LayerDesign::tensor_op (design/tensor_op_layout.h)
-  int64_t rows_per_sample = 1;       // token rows per sample of its tensors (T)
+  int64_t rows_per_sample = 1;       // MatMul: the token rows per sample of its tensors (T)
   // MatMul: the GEMM result is cast into the type of `cast`; with a fused scale, times the code of the
   // scalar constant `scale` and cast into the type of `scaled`.
   std::string cast, scale, scaled;
