@@ -34,6 +34,8 @@
 // The gathered operands and the C tiles of one sample live on the kernel's stack (Cfg::scratch_bytes:
 // 384 bytes for the encoder's int8 scores head, 320 context, 640 int16 scores); larger heads need more stack.
 // The scalar gathers and the scatter cost more than the mmuls at these sizes (src/sim/attention_cost.h).
+// The compiler maps a MatMul layer to one kernel that runs every head (matmul_act_head per head, each
+// writing its part of the graph's layout: matmul_act_output); matmul_act is the one-kernel-per-head form.
 #pragma once
 #include <type_traits>
 
@@ -53,6 +55,15 @@ template <unsigned Sample, unsigned RowStride, unsigned ColStride, unsigned Offs
 struct matmul_act_operand {
   static constexpr unsigned sample = Sample, row_stride = RowStride, col_stride = ColStride, offset = Offset;
   static constexpr unsigned at(unsigned s, unsigned r, unsigned c) { return s * Sample + r * RowStride + c * ColStride + Offset; }
+};
+
+// Where output element (row, col) of sample s goes: s * Sample + row * RowStride + col + Offset. A head's
+// own [Batch][M][N] block is <M N, N, 0>; a layer that runs every head in one kernel writes the graph's
+// layouts directly: scores [Batch][Heads][T][T] <Heads T T, T, Head T T>, context [Batch][T][Heads Dh]
+// (heads merged) <T Heads Dh, Heads Dh, Head Dh>.
+template <unsigned Sample, unsigned RowStride, unsigned Offset>
+struct matmul_act_output {
+  static constexpr unsigned at(unsigned s, unsigned r, unsigned c) { return s * Sample + r * RowStride + c + Offset; }
 };
 
 constexpr unsigned matmul_act_round_up(unsigned v, unsigned m) { return (v + m - 1) / m * m; }
@@ -79,6 +90,7 @@ struct matmul_act_config {
   using dense = dense_config<TA, TB, TC, AccTag, TM, TK, TN, m_pad, k_pad, n_pad, Shift, false, Rounding, Saturation>;
   static constexpr unsigned a_elems = AElems, b_elems = BElems;
   static constexpr unsigned output_elems = Batch * M * N;
+  using own_output = matmul_act_output<M * N, N, 0>;  // this head's [Batch][M][N] block
   static constexpr bool scale = Scale;
   static constexpr int scale_code = ScaleCode, scale_shift = ScaleShift;
   static constexpr aie::rounding_mode scale_rounding = ScaleRounding;
@@ -175,19 +187,20 @@ void matmul_act_scale(const typename Cfg::c_type* __restrict c, typename Cfg::y_
   }
 }
 
-// The real M x N block of sample s out of the dense output layout (README "Output activations").
-template <class Cfg, class T>
+// The real M x N block of sample s out of the dense output layout (README "Output activations"), to
+// where OutLay puts it.
+template <class Cfg, class OutLay, class T>
 void matmul_act_scatter(const T* __restrict tiles, unsigned s, T* __restrict out) {
   using D = typename Cfg::dense;
   constexpr dense_schedule S = D::schedule;
   for (unsigned r = 0; r < Cfg::m; ++r) chess_loop_range(Cfg::m, Cfg::m)
     for (unsigned nn = 0; nn < Cfg::n; ++nn) chess_loop_range(Cfg::n, Cfg::n) {
       const unsigned off = ((r / S.tile_m) * (Cfg::n_pad / S.tile_n) + nn / S.tile_n) * (S.tile_m * S.tile_n) + (r % S.tile_m) * S.tile_n + nn % S.tile_n;
-      out[(s * Cfg::m + r) * Cfg::n + nn] = tiles[off];
+      out[OutLay::at(s, r, nn)] = tiles[off];
     }
 }
 
-template <class Cfg>
+template <class Cfg, class OutLay = typename Cfg::own_output>
 void matmul_act_body(const typename Cfg::a_type* __restrict a_in, const typename Cfg::b_type* __restrict b_in,
                      typename Cfg::y_type* __restrict out) {
   using D = typename Cfg::dense;
@@ -202,14 +215,22 @@ void matmul_act_body(const typename Cfg::a_type* __restrict a_in, const typename
     dense_body<D, cascade_pos::single>(a, b, bias, c, nullptr, nullptr);  // sets Rounding / Saturation
     if constexpr (Cfg::scale) {
       matmul_act_scale<Cfg>(c, y);
-      matmul_act_scatter<Cfg>(y, s, out);
+      matmul_act_scatter<Cfg, OutLay>(y, s, out);
     } else {
-      matmul_act_scatter<Cfg>(c, s, out);
+      matmul_act_scatter<Cfg, OutLay>(c, s, out);
     }
   }
 }
 
 }  // namespace detail
+
+// One head of a layer whose one kernel runs every head: a and b the layer's whole inputs, out its whole
+// output, OutLay where this head's elements go (matmul_act_output).
+template <class Cfg, class OutLay>
+void matmul_act_head(const typename Cfg::a_type* __restrict a, const typename Cfg::b_type* __restrict b,
+                     typename Cfg::y_type* __restrict out) {
+  detail::matmul_act_body<Cfg, OutLay>(a, b, out);
+}
 
 // One head: A and B are the layer's whole input buffers (see the layouts above), out this head's
 // [Batch][M][N] result.

@@ -230,13 +230,15 @@ SourceFile tensor_op_layer_cc(const LayerDesign& l, const DenseKernelSpec& s) {
   const std::string cfg = s.prefix + "_cfg";
   std::string call = s.tensor_op_call;
   for (size_t at = call.find("CFG"); at != std::string::npos; at = call.find("CFG", at + cfg.size())) call.replace(at, 3, cfg);
+  std::string headers = "#include \"../kernels/tensor_ops.h\"\n";
+  for (auto& h : s.tensor_op_headers) headers += fmt::format("#include \"../kernels/{}\"\n", h);
   std::string t = fmt::format(
       "// Layer {} ({} of {}, fused: the unary ops up to '{}'): the kernel function the graph instantiates, a\n"
-      "// call of the aie4ml kernel library (kernels/tensor_ops.h) with this layer's sizes and integer steps.\n// {}\n"
-      "#include <adf.h>\n\n#include \"../kernels/tensor_ops.h\"\n#include \"../layers.h\"\n#include \"../parameters.h\"\n\n"
+      "// call of the aie4ml kernel library (kernels/) with this layer's sizes and integer steps.\n// {}\n"
+      "#include <adf.h>\n\n{}#include \"../layers.h\"\n#include \"../parameters.h\"\n\n"
       "namespace {{\nusing aie4ml::kernels::requant_step;\nusing tr = aie4ml::kernels::tensor_rounding;\n"
       "using ov = aie4ml::kernels::tensor_overflow;\nstruct {} {{\n{}}};\n}}  // namespace\n",
-      l.name, l.op, fmt::join(l.input_tensors(), ", "), l.output_tensor, kGeneratedBy, cfg, s.tensor_op_cfg);
+      l.name, l.op, fmt::join(l.input_tensors(), ", "), l.output_tensor, kGeneratedBy, headers, cfg, s.tensor_op_cfg);
   t += fmt::format("\n{} {{\n{}}}\n", signature(s, "tensor_op"), call);
   return {fmt::format("aie/src/{}.cc", s.prefix), t};
 }

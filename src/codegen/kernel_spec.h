@@ -44,6 +44,7 @@ struct DenseKernelSpec {
   // struct, the body of its kernel function, and the C type of every input (a_type is input 0's); empty
   // for dense and conv layers.
   std::string tensor_op_cfg, tensor_op_call;
+  std::vector<std::string> tensor_op_headers;  // kernels/ headers the layer's source includes, in order
   std::vector<std::string> input_types;
   bool is_tensor_op() const { return !tensor_op_cfg.empty(); }
   const std::string& dense_c_type() const { return output_activation ? output_activation->x_type : c_type; }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "codegen/attention_spec.h"
 #include "design/tensor_op_layout.h"
 #include "support/error.h"
 
@@ -102,8 +103,10 @@ DenseKernelSpec tensor_op_kernel_spec(const LayerDesign& l, const Model& m, int6
   s.acc = "acc32";
   s.rounding = "floor";
   s.saturation = "none";
-  const FixedType& y0 = fixed(m, op->outputs.at(0), l);  // the op's own output type (before fused ops)
-  const auto steps = epilogue(l, m, *op);
+  // A MatMul's fused ops are its kernel's own steps (attention_spec.h); the others' are requant steps.
+  const auto steps = l.op == "MatMul" ? std::vector<std::string>{} : epilogue(l, m, *op);
+  // The op's own output type (before fused ops); an attention MatMul's exact product is never stored.
+  const FixedType& y0 = fixed(m, l.op == "MatMul" ? l.output_tensor : op->outputs.at(0), l);
   std::string cfg = fmt::format("  static constexpr unsigned batch = {};\n", batch);
   const auto& g = l.tensor_op;
   std::string call;
@@ -135,6 +138,10 @@ DenseKernelSpec tensor_op_kernel_spec(const LayerDesign& l, const Model& m, int6
     const bool max = l.op == "MaxPool";
     cfg += fmt::format("  static constexpr requant_step {} = {};\n", max ? "cast" : "mean", step(x.frac, y0, false, l));
     call = fmt::format("  aie4ml::kernels::tensor_pool<CFG, {}>(in0.data(), out.data());\n", max ? "true" : "false");
+  } else if (to::is_attention(l)) {
+    attention_kernel_spec(l, m, batch, steps, s);
+    cfg += s.tensor_op_cfg;
+    call = s.tensor_op_call;
   } else {
     throw InputError(fmt::format("layer '{}': op {} has no tensor-op kernel", l.name, l.op));
   }

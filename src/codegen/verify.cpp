@@ -256,7 +256,8 @@ class Comparer {
     const fs::path file = trace_dir / fmt::format("kernel_{}_{}_out0.bin", k.tile.col, k.tile.row);
     const std::string bytes = fs::exists(file) ? read_text(file) : std::string();
     const int eb = type_bytes(s.c_type);
-    // A tensor-op kernel writes the same channels-last rows (design/tensor_op_layout.h).
+    // A tensor-op kernel writes the same channels-last rows, or row-major ones (attention, token tensors:
+    // out_channels = out_features, one position) (design/tensor_op_layout.h).
     const int64_t channels = l.is_tensor_op() ? tensor_op_layout::out_channels(l) : l.out_features;
     const int64_t positions = l.is_tensor_op() ? tensor_op_layout::out_positions(l) : conv_layout::out_positions(l);
     const int64_t per_sample = channels * positions;

@@ -37,9 +37,11 @@
 // Optional layer keys (written only when set): "conv" and "pool" (conv geometry, fused MaxPool),
 // "conv_chunk" (a conv kernel that runs the batch in chunks of that many samples; absent: one chunk),
 // "input_order" (a Dense reading a conv output through views), and for tensor-op layers (op "Add",
-// "Concat", "MaxPool", "AveragePool", "GlobalAveragePool": one kernels/tensor_ops.h kernel on one tile)
-// "inputs": [tensor, ..] (every input tensor in the op's order; "input_tensor" is the first) and
-// "tensor_op": [..] (the op's geometry, LayerDesign::tensor_op).
+// "Concat", "MaxPool", "AveragePool", "GlobalAveragePool": one kernels/tensor_ops.h kernel on one tile;
+// op "MatMul", "Softmax", "LayerNorm": the attention kernels, kernels/matmul_act.h, softmax_rows.h,
+// layernorm.h, one kernel on one tile) "inputs": [tensor, ..] (every input tensor in the op's order;
+// "input_tensor" is the first) and "tensor_op": [..] (the op's geometry, LayerDesign::tensor_op). A
+// tensor-op layer on token tensors has "rows_per_sample" T: its tensors move as batch x T rows.
 //
 // Coordinates: compute tile (col,row), row 0 the lowest compute row (ADF tile()); memory tile (col,row),
 // row 0 the memory-tile row nearest the shim; PLIO by shim column. Ranges are half-open [begin,end).
@@ -74,7 +76,8 @@ struct Range {
 struct BufferAlloc {
   std::string name;       // unique in the design
   std::string role;       // "weights" | "bias" | "input" | "output" | "stack" | "heap" | conv: "im2col" | "out_tiles"
-                          // | tensor op: "input1", "input2", .. (its inputs after the first)
+                          // | tensor op: "input1", "input2", .. (its inputs after the first), "constants"
+                          //   (Softmax exp tables, LayerNorm gamma / beta: reserved, the compiler places them)
   int64_t bytes = 0;      // size of one copy
   TileCoord home;         // the tile whose data memory holds it
   std::vector<int> banks;          // bank of each copy
@@ -128,13 +131,16 @@ struct LayerDesign {
   // design.json "input_order" (only when not the identity): input feature i of the array layout is
   // feature input_order[i] of the model's input tensor (a Dense reading a conv output through a Flatten).
   std::vector<int64_t> input_order;
-  // Tensor-op layers (op Add / Concat / MaxPool / AveragePool / GlobalAveragePool, variant "tensor_op"):
+  // Tensor-op layers (op Add / Concat / MaxPool / AveragePool / GlobalAveragePool / MatMul / Softmax /
+  // LayerNorm, variant "tensor_op"):
   // design.json "inputs", every input tensor in the op's order (input_tensor is inputs[0]); each is read
   // whole (batch x per-sample elements, channels-last) from its memory-tile shared buffer. design.json
   // "tensor_op", the geometry (design/tensor_op_layout.h): Add [C, positions]; Concat [positions, C0, C1, ..];
-  // pools [C, IH, IW, KH, KW, SH, SW, PH, PW, OH, OW, count_include_pad]. Such a layer's in_features are
+  // pools [C, IH, IW, KH, KW, SH, SW, PH, PW, OH, OW, count_include_pad]; MatMul [form, T, H, Dh, scaled];
+  // Softmax / LayerNorm [rows, cols]. Such a layer's in_features are
   // input 0's per-sample elements, its out_features the output's per-sample elements; the unary ops fused
-  // after it (Relu, Quantize) are found in the model between the op and output_tensor.
+  // after it (Relu, Quantize; after MatMul also the scalar Mul and the head-merge views) are found in the
+  // model between the op and output_tensor; a MatMul's inputs are the tensors before its head-split views.
   std::vector<std::string> inputs;
   std::vector<int64_t> tensor_op;
   bool is_conv() const { return !conv.empty(); }

@@ -93,6 +93,13 @@ class Checker {
     } else if (to::is_pool(l)) {
       ok = ok && ins.size() == 1 && g.size() == to::kPoolGeometrySize && g[to::C] * g[to::IH] * g[to::IW] == l.in_features &&
            g[to::C] * g[to::OH] * g[to::OW] == l.out_features;
+    } else if (l.op == "MatMul") {
+      const bool scores = g.size() == 5 && g[to::MM_FORM] == to::kScores;
+      ok = ok && ins.size() == 2 && g.size() == 5 && (g[to::MM_FORM] == to::kScores || g[to::MM_FORM] == to::kContext) &&
+           l.in_features == (scores ? g[to::MM_T] * g[to::MM_H] * g[to::MM_DH] : g[to::MM_H] * g[to::MM_T] * g[to::MM_T]) &&
+           l.out_features == (scores ? g[to::MM_H] * g[to::MM_T] * g[to::MM_T] : g[to::MM_T] * g[to::MM_H] * g[to::MM_DH]);
+    } else if (l.op == "Softmax" || l.op == "LayerNorm") {
+      ok = ok && ins.size() == 1 && g.size() == 2 && g[0] * g[1] == l.in_features && l.in_features == l.out_features;
     } else {
       ok = false;
     }
@@ -462,7 +469,7 @@ class Checker {
 
   int64_t tensor_features(const std::string& tensor) const {
     for (auto& l : d_.layers) {
-      if (l.output_tensor == tensor) return l.out_features;
+      if (l.output_tensor == tensor) return l.is_tensor_op() ? tensor_op_layout::row_elements(l, l.out_features) : l.out_features;
       if (l.reads(tensor)) return read_elements(l, tensor);
     }
     return 0;
@@ -500,15 +507,23 @@ class Checker {
                          conv_layout::gemm_rows(*l, d_.batch));
   }
 
-  // Per-sample elements of `tensor` as layer l reads it (a tensor-op layer's inputs differ in size).
+  // Elements per row of `tensor` as layer l reads it (a tensor-op layer's inputs differ in size; on token
+  // tensors it reads rows_per_sample rows per sample).
   static int64_t read_elements(const LayerDesign& l, const std::string& tensor) {
     if (!l.is_tensor_op()) return l.in_features;
     const auto ins = l.input_tensors();
-    return tensor_op_layout::input_elements(l, static_cast<size_t>(std::find(ins.begin(), ins.end(), tensor) - ins.begin()));
+    return tensor_op_layout::row_elements(
+        l, tensor_op_layout::input_elements(l, static_cast<size_t>(std::find(ins.begin(), ins.end(), tensor) - ins.begin())));
   }
 
   // A conv kernel's output: plain channels-last samples (conv_layout.h), all of them real.
   std::vector<Element> conv_output_stream(Range range, const LayerDesign& l) {
+    if (l.is_tensor_op()) {  // rows of a tensor op's output: whole samples, or token rows
+      const int64_t e = tensor_op_layout::row_elements(l, l.out_features), rows = d_.batch * l.rows_per_sample;
+      if (range != Range{0, e}) fail("data-layout", "tensor-op layer {}: its writer carries [{}, {}), not whole rows [0, {})",
+                                     l.name, range.begin, range.end, e);
+      return kernel_stream({0, e}, e, 1, rows, e, rows);
+    }
     const int64_t e = conv_layout::output_elements(l);
     if (range != Range{0, e}) fail("data-layout", "conv layer {}: its writer carries [{}, {}), not whole samples [0, {})",
                                    l.name, range.begin, range.end, e);
@@ -545,7 +560,8 @@ class Checker {
              r.name, k->name, sb.tensor, r.feature_range.begin, r.feature_range.end);
         return std::nullopt;
       }
-      return kernel_stream(r.feature_range, f, 1, d_.batch, f, d_.batch);
+      const int64_t rows = d_.batch * l->rows_per_sample;
+      return kernel_stream(r.feature_range, f, 1, rows, f, rows);
     }
     if (l->is_conv()) {
       if (r.feature_range != input_range(*l, *k)) {

@@ -445,8 +445,9 @@ ArrayRegion array_region(const Model& model) {
       continue;
     }
     if (op.kind == OpKind::Dense || op.kind == OpKind::Conv || tensor_ops.layers.count(op.name)) {
-      for (auto& t : op.inputs)
-        if (tensor_ops.layers.count(op.name) && !t.empty() && !after.count(t))
+      for (auto& t : op.inputs)  // a tensor op reads array tensors or graph inputs (LayerNorm: constant gamma, beta)
+        if (tensor_ops.layers.count(op.name) && !t.empty() && !after.count(t) && !before.count(t) &&
+            !(op.kind == OpKind::LayerNorm && model.tensor(t).is_constant))
           throw InputError(fmt::format("op '{}' ({}) reads '{}', {}; a tensor op on the array reads array tensors only",
                                        op.name, to_string(op.kind), t,
                                        model.has_tensor(t) && model.tensor(t).is_constant ? "a constant"

@@ -90,7 +90,17 @@ std::set<std::string> array_views(const Model& model) {
   std::set<std::string> views, conv_side;
   const auto pools = fused_pools(model);
   const auto tensor_ops = tensor_op_region(model);  // their outputs are channels-last like a conv's
+  // Attention layers (MatMul, Softmax, LayerNorm) and what they absorb write row-major tensors, not
+  // channels-last ones: no view of theirs is realised by reordering a Dense's weights.
+  std::set<std::string> row_major;
+  for (auto& [layer, fused] : tensor_ops.epilogue) {
+    const OpKind k = model.find_op(layer)->kind;
+    if (k != OpKind::MatMul && k != OpKind::Softmax && k != OpKind::LayerNorm) continue;
+    row_major.insert(layer);
+    row_major.insert(fused.begin(), fused.end());
+  }
   for (auto& op : model.ops) {
+    if (row_major.count(op.name)) continue;
     if (op.kind == OpKind::Conv || pools.count(op.name) || tensor_ops.layers.count(op.name) || tensor_ops.fused.count(op.name))
       conv_side.insert(op.outputs.begin(), op.outputs.end());
     else if (is_layout_op(op.kind) && !op.inputs.empty() && conv_side.count(op.inputs[0]) && op.outputs.size() == 1) {

@@ -8,6 +8,8 @@
 #include <fmt/ranges.h>
 
 #include "design/tensor_op_layout.h"
+#include "passes/partition_attention.h"
+#include "passes/partition.h"
 #include "passes/partition_conv.h"
 #include "support/error.h"
 
@@ -100,14 +102,44 @@ std::vector<int64_t> concat_geometry(const Model& m, const Op& op) {
 
 bool is_tensor_op_kind(OpKind k) {
   return k == OpKind::Add || k == OpKind::Concat || k == OpKind::MaxPool || k == OpKind::AveragePool ||
-         k == OpKind::GlobalAveragePool;
+         k == OpKind::GlobalAveragePool || k == OpKind::MatMul || k == OpKind::Softmax || k == OpKind::LayerNorm;
 }
+
+namespace {
+
+bool is_attention_kind(OpKind k) { return k == OpKind::MatMul || k == OpKind::Softmax || k == OpKind::LayerNorm; }
+
+bool is_constant(const Model& m, const std::string& t) { return t.empty() || (m.has_tensor(t) && m.tensor(t).is_constant); }
+
+// A tensor-op layer for op `op` of the region: its kind, and for MatMul two activations, for Softmax rows.
+bool is_layer_op(const Model& m, const Op& op) {
+  if (!is_tensor_op_kind(op.kind) || op.outputs.size() != 1) return false;
+  if (op.kind == OpKind::MatMul) return op.inputs.size() == 2 && !is_constant(m, op.inputs[0]) && !is_constant(m, op.inputs[1]);
+  if (op.kind == OpKind::Softmax) return is_row_softmax(m, op);
+  return true;
+}
+
+// Whether `op` (reading the output of layer `layer_kind`) is fused into that layer: Relu / Quantize after
+// Add, Concat and pools (requant steps); Quantize, a Mul by a constant and views after the attention ops
+// (partition_attention.h says which of them their kernels take).
+bool fusable_after(const Op& op, OpKind layer_kind, const std::vector<std::string>& activations) {
+  if (activations.size() != 1 || op.outputs.size() != 1) return false;
+  if (op.kind == OpKind::Quantize) return op.inputs.size() == 1;
+  if (!is_attention_kind(layer_kind)) return op.kind == OpKind::Relu && op.inputs.size() == 1;
+  return op.kind == OpKind::Mul || op.kind == OpKind::Transpose || op.kind == OpKind::Reshape;
+}
+
+}  // namespace
 
 TensorOpRegion tensor_op_region(const Model& model) {
   TensorOpRegion r;
   const auto pools = fused_pools(model);
   std::set<std::string> array_side;  // tensors array layers produce
   std::map<std::string, std::string> tail_of;  // current output tensor -> tensor-op layer writing it
+  std::set<std::string> head_views;  // Reshape / Transpose ops a MatMul kernel reads through
+  for (auto& op : model.ops)
+    if (is_layer_op(model, op) && op.kind == OpKind::MatMul)
+      for (auto& v : head_view_ops(model, op)) head_views.insert(v);
   for (auto& op : model.ops) {
     if (op.kind == OpKind::Conv || op.kind == OpKind::Dense || pools.count(op.name)) {
       array_side.insert(op.outputs.begin(), op.outputs.end());
@@ -115,7 +147,12 @@ TensorOpRegion tensor_op_region(const Model& model) {
     }
     const bool reads_array = std::any_of(op.inputs.begin(), op.inputs.end(), [&](auto& t) { return array_side.count(t) > 0; });
     if (!reads_array) continue;
-    if (is_tensor_op_kind(op.kind) && op.outputs.size() == 1) {
+    if (head_views.count(op.name)) {
+      r.fused.insert(op.name);
+      array_side.insert(op.outputs.begin(), op.outputs.end());
+      continue;
+    }
+    if (is_layer_op(model, op)) {
       r.layers.insert(op.name);
       r.output_of[op.name] = op.outputs[0];
       r.epilogue[op.name] = {};
@@ -123,11 +160,14 @@ TensorOpRegion tensor_op_region(const Model& model) {
       array_side.insert(op.outputs[0]);
       continue;
     }
-    const bool unary = (op.kind == OpKind::Relu || op.kind == OpKind::Quantize) && op.inputs.size() == 1 && op.outputs.size() == 1;
-    if (unary && tail_of.count(op.inputs[0]) && model.consumers(op.inputs[0]).size() == 1 &&
-        !is_graph_output(model, op.inputs[0])) {
-      const std::string layer = tail_of[op.inputs[0]];
-      tail_of.erase(op.inputs[0]);
+    std::vector<std::string> activations;
+    for (auto& t : op.inputs)
+      if (!is_constant(model, t)) activations.push_back(t);
+    if (activations.size() != 1 || !tail_of.count(activations[0])) continue;
+    const std::string layer = tail_of[activations[0]];
+    if (fusable_after(op, model.find_op(layer)->kind, activations) && model.consumers(activations[0]).size() == 1 &&
+        !is_graph_output(model, activations[0])) {
+      tail_of.erase(activations[0]);
       r.fused.insert(op.name);
       r.epilogue[layer].push_back(op.name);
       r.output_of[layer] = op.outputs[0];
@@ -142,45 +182,119 @@ std::vector<BufferRequest> tensor_op_requests(const LayerDesign& l, int64_t batc
   std::vector<BufferRequest> r{{"output", tensor_op_layout::output_bytes(l, batch), 2}};
   for (size_t i = 0; i < l.input_tensors().size(); ++i)
     r.push_back({tensor_op_layout::input_role(i), tensor_op_layout::input_bytes(l, i, batch), 2});
+  if (const int64_t c = tensor_op_layout::constant_bytes(l); c > 0) r.push_back({"constants", c, 1});
   std::stable_sort(r.begin(), r.end(), [](auto& a, auto& b) { return a.bytes > b.bytes; });
-  r.push_back({"stack", device.stack_bytes, 1});
+  r.push_back({"stack", device.stack_bytes + tensor_op_layout::matmul_scratch_bytes(l), 1});
   r.push_back({"heap", device.heap_bytes, 1});
   return r;
 }
 
 namespace {
 
+// Whether tensor `t` is in the model's row-major layout on the array (a Dense output, a graph input, an
+// attention layer's output) rather than channels-last (a conv's, a fused pool's, and the tensor ops
+// reading them).
+bool row_major_tensor(const Model& m, const TensorOpRegion& region, const std::string& t) {
+  const Op* p = m.producer(t);
+  if (!p) return true;
+  if (p->kind == OpKind::Dense) return true;
+  if (p->kind == OpKind::Conv || p->kind == OpKind::MaxPool) return false;
+  if (is_attention_kind(p->kind)) return true;
+  if (region.layers.count(p->name) || region.fused.count(p->name) || p->kind == OpKind::Relu || p->kind == OpKind::Quantize)
+    for (auto& in : p->inputs)
+      if (!is_constant(m, in)) return row_major_tensor(m, region, in);
+  return false;
+}
+
+// Whether tensor `t` enters the array from the host: a graph input, or made from graph inputs by ops the
+// host runs before the layers (casts, layout ops, constant scalings; partition.h array_region).
+bool enters_from_host(const Model& m, const TensorOpRegion& region, const std::string& t) {
+  const Op* p = m.producer(t);
+  if (!p) return std::find(m.inputs.begin(), m.inputs.end(), t) != m.inputs.end();
+  if (region.layers.count(p->name) || region.fused.count(p->name)) return false;
+  switch (p->kind) {
+    case OpKind::Quantize: case OpKind::Reshape: case OpKind::Flatten: case OpKind::Transpose: case OpKind::Add:
+    case OpKind::Sub: case OpKind::Mul: case OpKind::Div: case OpKind::Clip: break;
+    default: return false;
+  }
+  for (auto& in : p->inputs)
+    if (!is_constant(m, in) && !enters_from_host(m, region, in)) return false;
+  return true;
+}
+
+// Whether the op's inputs are row-major (InputError when they mix layouts).
+bool row_major_layout(const Model& m, const TensorOpRegion& region, const Op& op) {
+  if (is_attention_kind(op.kind)) return true;
+  if (op.kind != OpKind::Add) return false;
+  const bool first = row_major_tensor(m, region, op.inputs.at(0));
+  for (auto& t : op.inputs)
+    if (row_major_tensor(m, region, t) != first)
+      refuse(op, "its inputs mix channels-last (conv) and row-major (Dense) layouts");
+  return first;
+}
+
+// Token rows per sample of a row-major tensor: the rows of the Dense layer or attention op that makes it
+// ([N, T, F]: T), or for a graph input the dimensions between the batch and the last.
+int64_t token_rows(const Model& m, const TensorOpRegion& region, const std::string& t) {
+  const Op* p = m.producer(t);
+  if (!p) {
+    const auto s = m.tensor(t).sample_shape();
+    return s.size() >= 2 ? product({s.begin(), s.end() - 1}) : 1;
+  }
+  if (p->kind == OpKind::Dense) return dense_rows_per_sample(m, *p);
+  if (p->kind == OpKind::MatMul) {
+    const auto s = m.tensor(p->outputs.at(0)).sample_shape();
+    return s.size() == 3 ? s[1] : 1;  // [H, T, T] or [H, T, Dh]: T rows per head
+  }
+  for (auto& in : p->inputs)
+    if (!is_constant(m, in)) return token_rows(m, region, in);
+  return 1;
+}
+
 // Every field of the layer but its tiles, after the checks that do not depend on the device.
 LayerDesign tensor_op_fields(const Op& op, const Model& model, const TensorOpRegion& region, int64_t batch,
                              const std::string& kernel_prefix) {
   if (op.outputs.size() != 1) refuse(op, "exactly one output expected");
-  const std::set<std::string> distinct(op.inputs.begin(), op.inputs.end());
-  if (distinct.size() != op.inputs.size()) refuse(op, "it reads the same tensor twice");
-  for (auto& t : op.inputs)
+  // LayerNorm's gamma and beta are constants of the kernel; every other input is an array tensor.
+  const std::vector<std::string> reads =
+      op.kind == OpKind::LayerNorm ? std::vector<std::string>{op.inputs.at(0)} : op.inputs;
+  const std::set<std::string> distinct(reads.begin(), reads.end());
+  if (distinct.size() != reads.size()) refuse(op, "it reads the same tensor twice");
+  for (auto& t : reads)
     if (t.empty() || model.tensor(t).is_constant) refuse(op, fmt::format("input '{}' is a constant; tensor-op layers read array tensors", t));
   LayerDesign l;
   l.name = op.name;
   l.op = std::string(to_string(op.kind));
-  l.inputs = op.inputs;
-  l.input_tensor = op.inputs.at(0);
+  l.inputs = reads;
+  l.input_tensor = reads.at(0);
   l.output_tensor = region.output_of.at(op.name);
   const auto& y = model.tensor(op.outputs[0]).sample_shape();
+  const bool row_major = row_major_layout(model, region, op);
   switch (op.kind) {
     case OpKind::Add:
       if (op.inputs.size() != 2) refuse(op, "Add takes two inputs");
       for (auto& t : op.inputs)
         if (model.tensor(t).sample_shape() != y) refuse(op, fmt::format("input '{}' would be broadcast; the array adds tensors of the same shape", t));
       if (y.empty()) refuse(op, "Add of scalars per sample is not supported");
-      l.tensor_op = {y[0], product({y.begin() + 1, y.end()})};
+      l.tensor_op = row_major ? std::vector<int64_t>{product(y), 1} : std::vector<int64_t>{y[0], product({y.begin() + 1, y.end()})};
+      l.rows_per_sample = row_major ? token_rows(model, region, op.inputs[0]) : 1;
       break;
     case OpKind::Concat: l.tensor_op = concat_geometry(model, op); break;
+    case OpKind::MatMul: case OpKind::Softmax: case OpKind::LayerNorm: {
+      const auto a = attention_layer(model, op, region.epilogue.at(op.name));
+      l.inputs = a.inputs;
+      l.input_tensor = a.inputs.at(0);
+      l.tensor_op = a.geometry;
+      l.rows_per_sample = op.kind == OpKind::MatMul ? a.rows_per_sample : token_rows(model, region, op.inputs[0]);
+      break;
+    }
     default: l.tensor_op = pool_geometry(model, op); break;
   }
   l.in_features = product(model.tensor(l.input_tensor).sample_shape());
   l.out_features = product(model.tensor(l.output_tensor).sample_shape());
   if (l.out_features != product(y)) refuse(op, "the fused ops after it change the tensor size");
   l.input_bytes = element_bytes(model, op, l.input_tensor);
-  for (auto& t : op.inputs)
+  for (auto& t : l.inputs)
     if (element_bytes(model, op, t) != l.input_bytes) refuse(op, "its inputs have different element sizes");
   l.output_bytes = element_bytes(model, op, l.output_tensor);
   for (auto& f : region.epilogue.at(op.name)) {
@@ -206,21 +320,30 @@ LayerDesign tensor_op_fields(const Op& op, const Model& model, const TensorOpReg
   k.n_range = {0, l.out_features};
   k.writes_output = true;
   l.kernels.push_back(k);
-  if (is_graph_output(model, l.output_tensor))
-    refuse(op, fmt::format("its output '{}' is a graph output, which tensor-op layers do not write yet", l.output_tensor));
-  // Channels-last rows in, channels-last rows out: inputs from conv-like layers, outputs to layers or views.
+  if (is_graph_output(model, l.output_tensor) && !row_major)
+    refuse(op, fmt::format("its output '{}' is a graph output in channels-last order, which tensor-op layers do not write "
+                           "yet", l.output_tensor));
+  // Channels-last ops read conv-like layers; row-major ops read Dense layers, graph inputs and row-major ops.
   const auto pools = fused_pools(model);
-  for (auto& t : op.inputs) {
+  for (auto& t : l.input_tensors()) {
     const Op* p = model.producer(t);
-    if (!p || !(p->kind == OpKind::Conv || pools.count(p->name) || region.layers.count(p->name) || region.fused.count(p->name)))
-      refuse(op, fmt::format("input '{}' is made by {}; tensor-op layers read conv, fused-pool or tensor-op outputs", t,
-                             p ? fmt::format("{} '{}'", to_string(p->kind), p->name) : std::string("no array layer")));
+    const bool conv_like = p && (p->kind == OpKind::Conv || pools.count(p->name));
+    const bool tensor_op = p && (region.layers.count(p->name) || region.fused.count(p->name));
+    const bool row_source = (p && p->kind == OpKind::Dense) || enters_from_host(model, region, t);
+    if (!(tensor_op || (row_major ? row_source : conv_like)))
+      refuse(op, fmt::format("input '{}' is made by {}; {}", t,
+                             p ? fmt::format("{} '{}'", to_string(p->kind), p->name) : std::string("no array layer"),
+                             row_major ? "this tensor-op layer reads Dense, graph-input or tensor-op outputs"
+                                       : "tensor-op layers read conv, fused-pool or tensor-op outputs"));
   }
   const auto views = array_views(model);
   for (const Op* c : model.consumers(l.output_tensor))
-    if (c->kind != OpKind::Conv && c->kind != OpKind::Dense && !region.layers.count(c->name) && !views.count(c->name))
+    if (c->kind != OpKind::Conv && c->kind != OpKind::Dense && !region.layers.count(c->name) && !views.count(c->name) &&
+        !region.fused.count(c->name))
       refuse(op, fmt::format("its output '{}' is read by {} '{}', which is not an array layer", l.output_tensor,
                              to_string(c->kind), c->name));
+  if (l.rows_per_sample < 1 || l.in_features % l.rows_per_sample || l.out_features % l.rows_per_sample)
+    refuse(op, fmt::format("its tensors do not split into {} token rows per sample", l.rows_per_sample));
   return l;
 }
 

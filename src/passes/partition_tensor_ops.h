@@ -1,18 +1,26 @@
 // Tensor-op layers in the partition: residual Add, channel Concat and pools between array layers, each
-// mapped to one kernels/tensor_ops.h kernel on one tile (design/tensor_op_layout.h).
+// mapped to one kernels/tensor_ops.h kernel on one tile, and the attention ops (MatMul of two activations,
+// row Softmax, LayerNorm; passes/partition_attention.h), each one attention kernel on one tile
+// (design/tensor_op_layout.h).
 //
 // Reads: the quantised Model (ops in topological order, tensor shapes and fixed-point types), the Config
 //   batch and the Device.
-// Writes: which ops are tensor-op layers and which unary ops (Relu, Quantize) are fused after them
-//   (TensorOpRegion), their 1-tile LayerCandidate and their LayerDesign (op, inputs, tensor_op geometry,
-//   types, one "tensor_op" kernel).
-// An op of kind Add, Concat, MaxPool (not fused into a conv), AveragePool or GlobalAveragePool that reads
-// a tensor an array layer produces is a tensor-op layer. A Relu or Quantize that alone reads such a layer's
-// output (not a graph output) is fused into it; the layer then writes the last fused op's output.
+// Writes: which ops are tensor-op layers and which ops are fused into them (TensorOpRegion), their 1-tile
+//   LayerCandidate and their LayerDesign (op, inputs, tensor_op geometry, rows_per_sample, types, one
+//   "tensor_op" kernel).
+// An op of kind Add, Concat, MaxPool (not fused into a conv), AveragePool, GlobalAveragePool, MatMul (two
+// activations), Softmax (rank >= 3: rows of a sample) or LayerNorm that reads a tensor an array layer
+// produces is a tensor-op layer. A Relu or Quantize that alone reads such a layer's output (not a graph
+// output) is fused into it; after an attention op also a Mul by a constant and Reshape / Transpose views
+// (partition_attention.h says which the kernels take); the Reshape / Transpose ops in front of a MatMul
+// are its head-split views. The layer then writes the last fused op's output.
+// Layouts: ops on conv outputs read and write channels-last rows; ops on Dense outputs, graph inputs and
+// attention outputs (row-major, token tensors [N, T, F] as T rows per sample) keep the model's layout and
+// may write a graph output.
 // Checks (InputError naming the op): Add of exactly two non-constant inputs of the output's shape (no
-// broadcasting), Concat on the channel axis (1) of non-constant inputs, 1-D / 2-D pools without ceil_mode
-// or dilation, fixed-point tensors of at most 16 bits, every input an array tensor, distinct inputs, the
-// kernel's buffers in one tile's data memory.
+// broadcasting) in one layout, Concat on the channel axis (1) of non-constant inputs, 1-D / 2-D pools
+// without ceil_mode or dilation, the attention patterns, fixed-point tensors of at most 16 bits, every
+// input an array tensor or a graph input, distinct inputs, the kernel's buffers in one tile's data memory.
 #pragma once
 #include <map>
 #include <set>

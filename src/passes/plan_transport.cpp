@@ -44,15 +44,17 @@ void order_add(std::vector<std::string>& order, const std::string& t) {
   if (std::find(order.begin(), order.end(), t) == order.end()) order.push_back(t);
 }
 
-// Per-sample elements of `t` as layer `l` reads it.
+// Elements per row of `t` as layer `l` reads it: a dense layer's input features; a tensor-op layer's
+// per-sample elements of that input over its rows per sample (token rows, else 1).
 int64_t read_features(const LayerDesign& l, const std::string& t) {
   if (!l.is_tensor_op()) return l.in_features;
   const auto ins = l.input_tensors();
-  return tensor_op_layout::input_elements(l, static_cast<size_t>(std::find(ins.begin(), ins.end(), t) - ins.begin()));
+  return tensor_op_layout::row_elements(
+      l, tensor_op_layout::input_elements(l, static_cast<size_t>(std::find(ins.begin(), ins.end(), t) - ins.begin())));
 }
 
-// The rows per sample of an edge: every dense layer on it agrees (conv and tensor-op layers keep whole
-// samples per row).
+// The rows per sample of an edge: every layer on it agrees (conv layers keep whole samples per row;
+// tensor-op layers on token tensors take the token rows).
 int64_t edge_rows_per_sample(const TensorEdge& e, const Design& d) {
   std::vector<int> layers = e.consumers;
   if (e.producer >= 0) layers.insert(layers.begin(), e.producer);
@@ -60,11 +62,11 @@ int64_t edge_rows_per_sample(const TensorEdge& e, const Design& d) {
   const bool tokens = std::any_of(layers.begin(), layers.end(), [&](int i) { return d.layers[i].rows_per_sample > 1; });
   for (int i : layers) {
     const LayerDesign& l = d.layers[i];
-    if (l.rows_per_sample == first.rows_per_sample && !(tokens && (l.is_conv() || l.is_tensor_op()))) continue;
+    if (l.rows_per_sample == first.rows_per_sample && !(tokens && l.is_conv())) continue;
     throw InputError(fmt::format("tensor '{}': layer '{}' reads or writes it as {} rows per sample but layer '{}' as {}{}; "
                                  "a tensor between layers keeps its row layout",
                                  e.tensor, first.name, first.rows_per_sample, l.name, l.rows_per_sample,
-                                 l.is_conv() || l.is_tensor_op() ? " (conv and tensor-op layers take whole samples)" : ""));
+                                 l.is_conv() ? " (conv layers take whole samples)" : ""));
   }
   return first.rows_per_sample;
 }
@@ -92,7 +94,8 @@ std::vector<TensorEdge> tensor_edges(const Design& d, const Model& m) {
       const auto& l = d.layers[i];
       if (l.output_tensor == t) {
         e.producer = i;
-        e.features = conv_layout::output_elements(l);  // a conv writes positions x channels per sample
+        // a conv writes positions x channels per sample, a tensor op its rows
+        e.features = l.is_tensor_op() ? tensor_op_layout::row_elements(l, l.out_features) : conv_layout::output_elements(l);
         e.element_bytes = l.output_bytes;
       }
       if (l.reads(t)) e.consumers.push_back(i);
@@ -231,10 +234,11 @@ EdgePorts edge_ports(const TensorEdge& e, const Design& d, int64_t batch, int64_
   const int64_t io_row = round_up(e.features, word_elements);
   if (e.producer >= 0) {
     const auto& l = d.layers[e.producer];
-    if (l.is_conv() || l.is_tensor_op()) {  // one kernel writes whole channels-last samples (conv_layout.h)
-      p.writers.push_back({PortKind::LayerWriter, e.producer, 0, {0, e.features}, l.out_features, 1, batch});
+    if (l.is_conv() || l.is_tensor_op()) {  // one kernel writes whole samples (conv_layout.h, tensor_op_layout.h)
+      const int64_t width = l.is_tensor_op() ? e.features : l.out_features;  // a conv: one position per block
+      p.writers.push_back({PortKind::LayerWriter, e.producer, 0, {0, e.features}, width, 1, batch * e.rows_per_sample});
       p.buffer_features = e.features;
-      p.buffer_rows = batch;
+      p.buffer_rows = batch * e.rows_per_sample;
     } else {
       for (int c = 0; c < l.cas_num; ++c)
         p.writers.push_back({PortKind::LayerWriter, e.producer, c, {c * l.n_slice, (c + 1) * l.n_slice}, l.tile_n,
@@ -249,12 +253,12 @@ EdgePorts edge_ports(const TensorEdge& e, const Design& d, int64_t batch, int64_
   }
   for (int q : e.consumers) {
     const auto& l = d.layers[q];
-    if (l.is_conv() || l.is_tensor_op()) {  // every conv / tensor-op kernel reads whole channels-last samples
-      const int64_t f = read_features(l, e.tensor);
+    if (l.is_conv() || l.is_tensor_op()) {  // every conv / tensor-op kernel reads whole samples (of token rows)
+      const int64_t f = read_features(l, e.tensor), rows = batch * e.rows_per_sample;
       for (int pos = 0; pos < l.cas_length; ++pos)
-        p.readers.push_back({PortKind::LayerReader, q, pos, {0, f}, f, 1, batch});
+        p.readers.push_back({PortKind::LayerReader, q, pos, {0, f}, f, 1, rows});
       p.buffer_features = std::max(p.buffer_features, f);
-      p.buffer_rows = std::max(p.buffer_rows, batch);
+      p.buffer_rows = std::max(p.buffer_rows, rows);
       continue;
     }
     for (int pos = 0; pos < l.cas_length; ++pos)

@@ -20,16 +20,16 @@ int bit_length(int128 v) {
 
 int128 abs128(int128 v) { return v < 0 ? -v : v; }
 
+}  // namespace
+
 // epsilon * n^2 * 2^(2 fx + 2G), rounded half to even: epsilon at the scale of D * 2^2G, D = n^2 * var in
 // code^2 units.
-int128 epsilon_codes(const LayerNormSpec& s) {
+int128 layernorm_epsilon_code(const LayerNormSpec& s) {
   const double e = std::ldexp(s.epsilon * static_cast<double>(s.n) * static_cast<double>(s.n),
                               2 * (s.in.frac + LayerNormSpec::kEpsilonGuardBits));
   if (!(e >= 0) || e > 0x1p100) throw InputError(fmt::format("LayerNorm: epsilon {} is out of range", s.epsilon));
   return static_cast<int128>(std::nearbyint(e));
 }
-
-}  // namespace
 
 int128 isqrt128(int128 v) {
   if (v < 0) throw std::logic_error("isqrt128 of a negative value");
@@ -56,7 +56,7 @@ void layernorm_codes(const LayerNormSpec& s, const int64_t* x, const std::vector
   for (int64_t j = 0; j < s.n; ++j) s1 += x[j], s2 += static_cast<int128>(x[j]) * x[j];
   constexpr int G = LayerNormSpec::kEpsilonGuardBits;
   const int128 d = n * s2 - s1 * s1;
-  const int128 v = std::max<int128>((d << (2 * G)) + epsilon_codes(s), 1);
+  const int128 v = std::max<int128>((d << (2 * G)) + layernorm_epsilon_code(s), 1);
   const auto [r, R] = rsqrt_fixed(v);
   const int fg = gamma.empty() ? 0 : s.gamma.frac, fb = beta.empty() ? 0 : s.beta.frac;
   const int frac = std::max(R + fg, fb);  // the exact sum's scale

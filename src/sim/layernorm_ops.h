@@ -32,6 +32,10 @@ struct LayerNormSpec {
   int64_t n = 1;                   // elements normalised together (one row)
 };
 
+// E = round_half_even(epsilon n^2 2^(2 fx + 2G)), the op's epsilon at the scale of D 2^2G (kernels take it
+// as a constant). InputError when out of range.
+int128 layernorm_epsilon_code(const LayerNormSpec& spec);
+
 // floor(sqrt(v)) for v >= 0, exactly.
 int128 isqrt128(int128 v);
 // r = floor(2^R / sqrt(V)) with R = kRsqrtBits + ceil(bitlen(V) / 2); returns {r, R}. V >= 1.

@@ -8,6 +8,7 @@
 
 #include "design/conv_layout.h"
 #include "design/tensor_op_layout.h"
+#include "sim/attention_cost.h"
 #include "sim/epilogue_cost.h"
 #include "support/error.h"
 
@@ -77,7 +78,38 @@ ConvKernelCost conv_kernel_timing(const LayerDesign& l, const KernelInstance& k,
   return conv_kernel_cost(d, p.core);
 }
 
+// An attention tensor-op layer's one kernel (src/sim/attention_cost.h): a MatMul runs one GEMM per head
+// in one call; Softmax and LayerNorm run over batch x rows rows. The in-place requantisation of fused
+// Quantize ops after Softmax / LayerNorm is not counted (one scalar pass, a few percent).
+int64_t attention_kernel_cycles(const LayerDesign& l, const PerfParams& p, int64_t batch) {
+  namespace to = tensor_op_layout;
+  const auto& g = l.tensor_op;
+  if (l.op == "MatMul") {
+    const bool scores = g[to::MM_FORM] == to::kScores;
+    MatMulActKernelDesc d;
+    d.types = l.input_bytes == 1 ? KernelTypePair::Int8xInt8 : KernelTypePair::Int16xInt16;
+    d.acc = l.input_bytes == 1 ? AccKind::Acc32 : AccKind::Acc64;
+    d.out_bits = 8 * l.output_bytes;
+    d.tile_m = 4, d.tile_k = to::mmul_k(l), d.tile_n = 4;
+    d.batch = static_cast<int>(batch);
+    d.m = static_cast<int>(g[to::MM_T]);
+    d.k = static_cast<int>(scores ? g[to::MM_DH] : g[to::MM_T]);
+    d.n = static_cast<int>(scores ? g[to::MM_T] : g[to::MM_DH]);
+    d.scale = g.size() > to::MM_SCALED && g[to::MM_SCALED] != 0;
+    const int64_t head = matmul_act_kernel_cost(d, p.core).cycles;
+    return g[to::MM_H] * (head - p.core.call_overhead_cycles) + p.core.call_overhead_cycles;
+  }
+  if (l.op == "Softmax")
+    return softmax_rows_kernel_cost({static_cast<int>(batch * g[0]), static_cast<int>(g[1]), 8 * l.input_bytes}, p.core).cycles;
+  return layernorm_kernel_cost({static_cast<int>(batch * g[0]), static_cast<int>(g[1])}, {}, p.core).cycles;
+}
+
 DenseKernelCost kernel_timing(const LayerDesign& l, const KernelInstance& k, const PerfParams& p, int64_t batch) {
+  if (l.is_tensor_op() && tensor_op_layout::is_attention(l)) {
+    DenseKernelCost c;
+    c.cycles = c.call_cycles = attention_kernel_cycles(l, p, std::max<int64_t>(batch, 1));
+    return c;
+  }
   if (l.is_tensor_op()) {  // scalar loops, no MACs (design/tensor_op_layout.h kernel_cycles)
     DenseKernelCost c;
     c.cycles = c.call_cycles = tensor_op_layout::kernel_cycles(l, std::max<int64_t>(batch, 1));

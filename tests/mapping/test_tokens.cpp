@@ -1,7 +1,7 @@
 // Dense layers over token sequences ([batch, T..., features]): the mapping runs the same GEMM with
 // batch x T rows (design.json batch_padded and the optional rows_per_sample keys, PLIO rows), check_design
 // accepts the result, the JSON round-trips, the PLIO text of a token tensor is its T rows per sample, and
-// what is not a Dense (a MatMul of two activations) is refused naming the op.
+// a MatMul of two activations that is not the attention pattern is refused naming the op.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -128,7 +128,7 @@ TEST(TokenDense, PlioTextIsTokensAsRows) {
   EXPECT_EQ(back, x);
 }
 
-TEST(TokenDense, MatMulOfTwoActivationsIsRefusedNamingTheOp) {
+TEST(TokenDense, MatMulOfTwoActivationsOutsideAttentionIsRefusedNamingTheOp) {
   Model m = token_mlp({16, 16}, {8});
   Tensor k = m.tensor("y");
   k.name = "keys";
@@ -146,7 +146,7 @@ TEST(TokenDense, MatMulOfTwoActivationsIsRefusedNamingTheOp) {
   m.outputs = {"scores"};
   const auto e = error_of([&] { (void)plan_design(m, Config{}, ve2802()); });
   EXPECT_HAS(e, "'attn_scores' (MatMul");
-  EXPECT_HAS(e, "not a constant weight");
+  EXPECT_HAS(e, "is not [N, heads, rows, cols]");  // not the attention pattern (tests/codegen/test_attention_project.cpp)
 }
 
 TEST(TokenDense, RankOneInputIsRefused) {

@@ -16,6 +16,8 @@ Writes DIR/transformer/<name>.onnx and DIR/transformer/<name>_x.npy (float32 inp
   qdq8_token_mlp, qdq16_token_mlp  Dense layers over tokens only (tests/scripts/verify_tokens.sh): input [N, 8, 16],
                   MatMul + Add 16 -> 32, Relu (uint after it), MatMul + Add 32 -> 16, QDQ as in the encoders.
   qdq8_q_proj     the encoder's Q projection alone (MatMul + Add 16 -> 16 over the tokens), int8.
+  qdq8_mlp_block, qdq16_mlp_block  the encoder's MLP half on the input: LayerNorm(x + fc2(Relu(fc1(x)))), QDQ as in
+                  the encoders (tests/scripts/verify_tokens.sh: residual Add and LayerNorm on the array).
   qdq8_attention  the attention core without Softmax or LayerNorm, int8, where ONNX Runtime's float32 QDQ evaluation
                   is exact: projections, Q x K^T, scale, a standalone Clip, attention x V, heads merged, a standalone
                   LeakyRelu (alpha 1/8), output projection. The integer path must equal ONNX Runtime bit for bit.
@@ -236,6 +238,18 @@ def token_mlp(seed, bits):
     return net.model("qdq%d_token_mlp" % bits, y, 21 if bits == 16 else 17), x
 
 
+def mlp_block(seed, bits):
+    """The encoder's MLP half on the input: LayerNorm(x + fc2(Relu(fc1(x)))): a residual Add of the graph input
+    and a Dense output over tokens, and a LayerNorm writing the graph output."""
+    net, x, h, in_scale = start(seed, bits)
+    f1 = net.qdq(net.node("Relu", [net.linear("fc1", h, HIDDEN, in_scale)], "fc1_relu",
+                          np.maximum(net.v["fc1_add"], 0)), "fc1_q", signed=False)
+    f2 = net.qdq(net.linear("fc2", f1, FEATURES, net.scale.get(f1)), "fc2_q")
+    r = net.qdq(net.add("residual", h, f2), "residual_q")
+    y = net.qdq(net.layernorm("ln", r), "y_q")
+    return net.model("qdq%d_mlp_block" % bits, y, 21 if bits == 16 else 17), x
+
+
 def q_projection(seed):
     net, x, h, in_scale = start(seed, 8)
     y = net.qdq(net.linear("q_proj", h, FEATURES, in_scale), "q")
@@ -267,7 +281,8 @@ def main():
     os.makedirs(out, exist_ok=True)
     models = {"encoder_float": encoder(700, 0), "qdq8_encoder": encoder(701, 8), "qdq16_encoder": encoder(702, 16),
               "qdq8_attention": attention_core(703), "qdq8_token_mlp": token_mlp(704, 8),
-              "qdq16_token_mlp": token_mlp(705, 16), "qdq8_q_proj": q_projection(706)}
+              "qdq16_token_mlp": token_mlp(705, 16), "qdq8_q_proj": q_projection(706),
+              "qdq8_mlp_block": mlp_block(707, 8), "qdq16_mlp_block": mlp_block(708, 16)}
     for name, (m, x) in models.items():
         onnx.save(m, os.path.join(out, name + ".onnx"))
         np.save(os.path.join(out, name + "_x.npy"), x)

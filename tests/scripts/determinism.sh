@@ -36,10 +36,11 @@ rel=$data/reliability
 same_project mlp_det "$rel/mlp_det.onnx" -c "$rel/mlp_det_config.json"
 same_project qdq8_jet "$data/qdq/qdq8_jet.onnx" --batch 4
 same_project calibrated "$data/qdq/float_mlp.onnx" --calibrate "$data/qdq/float_mlp_x.npy"
-# Conv layers on the array (channels-first Flatten into a Dense) and the integer encoder (LayerNorm,
-# MatMul of activations; model files only, it has no AIE mapping yet).
+# Conv layers on the array (channels-first Flatten into a Dense) and the integer encoder (attention,
+# LayerNorm and the MLP on the array: its AIE project must be there).
 same_project qdq_cnn1d_flat "$data/cnn/qdq_cnn1d_flat.onnx" --batch 3
 same_project qdq8_encoder "$data/transformer/qdq8_encoder.onnx"
+[ -f "$work/a/qdq8_encoder/aie/graph.cpp" ] || fail "qdq8_encoder: no AIE project"
 if [ -n "$shared" ] && [ -f "$shared/three_layer_keras.onnx" ]; then
   echo '{"Model": {"Precision": "ap_fixed<16,6>"}}' >"$work/p16.json"
   same_project three_layer_keras "$shared/three_layer_keras.onnx" -c "$work/p16.json" --device ve2602

@@ -9,8 +9,8 @@
 #    int16 79.1% equal, max 9 steps of 2^-13, as far as the float interpreter of the QDQ model is from ORT):
 #    int8 >= 99.5% of output codes equal and at most 4 steps off; int16 >= 75% equal and at most 16 steps;
 #    the float interpreter of the QDQ model is printed against ORT too.
-# The array mapping of MatMul/Softmax/LayerNorm does not exist yet: compile writes no AIE project for these
-# (predict runs the reference interpreter).
+# predict runs the reference interpreter (the array mapping of the encoders, bit-exact against it:
+# tests/scripts/verify_tokens.sh).
 # Env (set by CTest): AIE4ML, AIE4ML_TEST_DATA, AIE4ML_ORACLE, AIE4ML_PYTHON. 77 = skipped.
 set -euo pipefail
 PY=${AIE4ML_PYTHON:-/usr/bin/python3}

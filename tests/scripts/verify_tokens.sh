@@ -5,7 +5,7 @@
 # GEMM over batch x 8 rows: design.json has rows_per_sample 8, batch_padded = batch x 8 (padded) and PLIO rows
 # batch x 8; `aie4ml verify --samples 1000` is bit-exact layer by layer for the MLPs (int8 and int16); report.json counts
 # the MACs of 8 token rows per sample; `aie4ml predict` of the int8 MLP equals ONNX Runtime bit for bit
-# (its float32 QDQ evaluation is exact for these int8 sums).
+# (its float32 QDQ evaluation is exact for these int8 sums); and the one-block encoders on the array (below).
 # Env (set by CTest): AIE4ML, AIE4ML_TEST_DATA, AIE4ML_PYTHON, AIE4ML_ORACLE. Exit 77 = skipped.
 set -euo pipefail
 PY=${AIE4ML_PYTHON:-/usr/bin/python3}
@@ -49,6 +49,35 @@ PY
   echo "ok: $name bit-exact 1000/1000 (layers $layers)"
 done
 
+# The one-block encoders (issue 10): attention with 2 heads (Q x K^T with the 1/sqrt(8) scale, row Softmax,
+# attention x V with the heads merged), residual Adds, LayerNorms and the MLP, every op on the array (13 layers,
+# nothing on the host after the input cast); `aie4ml verify --samples 200` bit-exact on every layer, int8 and
+# int16. (Two compiles byte-identical: tests/scripts/determinism.sh qdq8_encoder.)
+enc_layers="q_proj, k_proj, v_proj, scores, probs, context, out_proj, residual1, ln1, fc1, fc2, residual2, ln2"
+for name in qdq8_encoder qdq16_encoder; do
+  prj="$work/$name"
+  "$AIE4ML" compile "$data/$name.onnx" --batch 4 -o "$prj" > "$prj.log" 2>&1 || { cat "$prj.log"; fail "$name: compile"; }
+  grep -q "no AIE project written" "$prj.log" && { cat "$prj.log"; fail "$name: no project"; }
+  "$PY" - "$prj" "$enc_layers" <<'PY' || fail "$name: design/report"
+import json, sys
+prj, layers = sys.argv[1], sys.argv[2].split(", ")
+d = json.load(open(prj + "/design.json"))
+assert [l["name"] for l in d["layers"]] == layers, [l["name"] for l in d["layers"]]
+assert all(h["stage"] == "before" for h in d["host_ops"]), d["host_ops"]
+ops = {l["name"]: l["op"] for l in d["layers"]}
+assert (ops["scores"], ops["probs"], ops["context"], ops["ln1"], ops["residual1"]) == ("MatMul", "Softmax", "MatMul", "LayerNorm", "Add"), ops
+r = json.load(open(prj + "/report.json"))
+names = [l["name"] for l in r["layers"]]
+assert names == layers and all(l["kernel_cycles"] > 0 for l in r["layers"]), r["layers"]
+print(f"{prj.split('/')[-1]}: {r['tiles_used']} tiles, latency {r['latency_ns']} ns, interval {r['interval_ns']} ns, "
+      f"bottleneck {r['bottleneck']['layer']}")
+PY
+  "$AIE4ML" verify "$prj" --samples 200 > "$prj.verify" 2>&1 || { cat "$prj.verify"; fail "$name: verify"; }
+  grep -q "^bit-exact: 200/200 samples$" "$prj.verify" && grep -q "^layers bit-exact: $enc_layers$" "$prj.verify" ||
+    { cat "$prj.verify"; fail "$name: not bit-exact"; }
+  echo "ok: $name bit-exact 200/200 (every layer)"
+done
+
 # The reference the verify compares with, against an independent oracle: predict == ONNX Runtime (int8).
 oracle=${AIE4ML_ORACLE:-}
 if [ -d "$oracle/node_modules/onnxruntime-node" ]; then
@@ -58,4 +87,4 @@ if [ -d "$oracle/node_modules/onnxruntime-node" ]; then
 else
   echo "note: ONNX Runtime not installed; predict vs ORT skipped"
 fi
-echo "PASS (token Dense layers on ve2802: rows = batch x 8, bit-exact 1000/1000 in int8 and int16)"
+echo "PASS (token Dense layers on ve2802: rows = batch x 8, bit-exact 1000/1000 in int8 and int16; the encoders bit-exact 200/200)"
