@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "design/tensor_op_layout.h"
+#include "passes/channel_views.h"
 #include "passes/partition_conv.h"
 #include "support/error.h"
 
@@ -108,19 +109,27 @@ TensorOpRegion tensor_op_region(const Model& model) {
   const auto pools = fused_pools(model);
   std::set<std::string> array_side;  // tensors array layers produce
   std::map<std::string, std::string> tail_of;  // current output tensor -> tensor-op layer writing it
+  std::set<std::string> layer_written;         // tensors conv-like layers write whole (channel_views.h)
   for (auto& op : model.ops) {
     if (op.kind == OpKind::Conv || op.kind == OpKind::Dense || pools.count(op.name)) {
       array_side.insert(op.outputs.begin(), op.outputs.end());
+      if (op.kind != OpKind::Dense) layer_written.insert(op.outputs.begin(), op.outputs.end());
       continue;
     }
     const bool reads_array = std::any_of(op.inputs.begin(), op.inputs.end(), [&](auto& t) { return array_side.count(t) > 0; });
     if (!reads_array) continue;
+    if (op.kind == OpKind::Slice || (op.kind == OpKind::Concat && concat_is_view(model, op, layer_written))) {
+      if (op.kind == OpKind::Concat) r.concat_views.insert(op.name);
+      array_side.insert(op.outputs.begin(), op.outputs.end());
+      continue;
+    }
     if (is_tensor_op_kind(op.kind) && op.outputs.size() == 1) {
       r.layers.insert(op.name);
       r.output_of[op.name] = op.outputs[0];
       r.epilogue[op.name] = {};
       tail_of[op.outputs[0]] = op.name;
       array_side.insert(op.outputs[0]);
+      layer_written.insert(op.outputs[0]);
       continue;
     }
     const bool unary = (op.kind == OpKind::Relu || op.kind == OpKind::Quantize) && op.inputs.size() == 1 && op.outputs.size() == 1;
@@ -133,6 +142,7 @@ TensorOpRegion tensor_op_region(const Model& model) {
       r.output_of[layer] = op.outputs[0];
       tail_of[op.outputs[0]] = layer;
       array_side.insert(op.outputs[0]);
+      layer_written.insert(op.outputs[0]);
     }
   }
   return r;
@@ -212,13 +222,16 @@ LayerDesign tensor_op_fields(const Op& op, const Model& model, const TensorOpReg
   const auto pools = fused_pools(model);
   for (auto& t : op.inputs) {
     const Op* p = model.producer(t);
-    if (!p || !(p->kind == OpKind::Conv || pools.count(p->name) || region.layers.count(p->name) || region.fused.count(p->name)))
+    // A Slice is a channel view of such an output, or array_region refuses it (channel_views.h).
+    if (!p || !(p->kind == OpKind::Conv || pools.count(p->name) || region.layers.count(p->name) ||
+                region.fused.count(p->name) || p->kind == OpKind::Slice))
       refuse(op, fmt::format("input '{}' is made by {}; tensor-op layers read conv, fused-pool or tensor-op outputs", t,
                              p ? fmt::format("{} '{}'", to_string(p->kind), p->name) : std::string("no array layer")));
   }
   const auto views = array_views(model);
   for (const Op* c : model.consumers(l.output_tensor))
-    if (c->kind != OpKind::Conv && c->kind != OpKind::Dense && !region.layers.count(c->name) && !views.count(c->name))
+    if (c->kind != OpKind::Conv && c->kind != OpKind::Dense && !region.layers.count(c->name) && !views.count(c->name) &&
+        c->kind != OpKind::Slice && !region.concat_views.count(c->name))
       refuse(op, fmt::format("its output '{}' is read by {} '{}', which is not an array layer", l.output_tensor,
                              to_string(c->kind), c->name));
   return l;

@@ -8,7 +8,9 @@
 //   types, one "tensor_op" kernel).
 // An op of kind Add, Concat, MaxPool (not fused into a conv), AveragePool or GlobalAveragePool that reads
 // a tensor an array layer produces is a tensor-op layer. A Relu or Quantize that alone reads such a layer's
-// output (not a graph output) is fused into it; the layer then writes the last fused op's output.
+// output (not a graph output) is fused into it; the layer then writes the last fused op's output. A Concat
+// that is a channel view (channel_views.h) is no layer; a Slice's output counts as an array tensor (the
+// Slice is a view or array_region refuses it).
 // Checks (InputError naming the op): Add of exactly two non-constant inputs of the output's shape (no
 // broadcasting), Concat on the channel axis (1) of non-constant inputs, 1-D / 2-D pools without ceil_mode
 // or dilation, fixed-point tensors of at most 16 bits, every input an array tensor, distinct inputs, the
@@ -35,6 +37,7 @@ struct TensorOpRegion {
   std::set<std::string> fused;                  // Relu / Quantize ops fused after them
   std::map<std::string, std::string> output_of; // layer op name -> the tensor its kernel writes
   std::map<std::string, std::vector<std::string>> epilogue;  // layer op name -> fused op names in order
+  std::set<std::string> concat_views;           // channel Concats realised as views, no layer (channel_views.h)
 };
 
 // Tensor-op layers of the model (see above). Does not validate them (tensor_op_candidate does).
