@@ -46,7 +46,7 @@
 // [b,e) of every position's row of row_channels channels; model_tensor is the Slice's output), and
 // "output_view": {"tensor", "channels": [b,e), "row_channels"} (a layer feeding a Concat: it writes its
 // output_tensor as channels [b,e) of every row of the Concat's output `tensor`, whose shared buffer it
-// shares with the Concat's other inputs). A shared-buffer port serving such a view has "row_channels"
+// shares with the Concat's other inputs; that buffer's "producer" is the first of them). A shared-buffer port serving such a view has "row_channels"
 // (> 0): its "feature_range" is then the channel range [b,e) of every position's row, not a range of
 // per-sample features, and its access reads or writes those channels of every row (offset b, stride
 // row_channels along dimension 0).
