@@ -52,6 +52,8 @@ std::optional<std::string> slice_view_obstacle(const Model& model, const Op& op,
     if (ys[a] != xs[a] || starts[a] != 0 || steps[a] != 1)
       return fmt::format("it slices axis {} (a spatial axis)", a);
   if (steps[1] != 1) return fmt::format("it takes channels with step {}", steps[1]);
+  if (!(model.tensor(y).type == model.tensor(x).type))  // a view copies codes; a requantisation needs a kernel
+    return fmt::format("its output type {} is not its input's {}", model.tensor(y).type.str(), model.tensor(x).type.str());
   if (is_graph_output(model, y)) return fmt::format("its output '{}' is a graph output", y);
   for (const Op* c : model.consumers(y))
     if (c->kind != OpKind::Conv && !region.layers.count(c->name))

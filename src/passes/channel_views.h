@@ -10,7 +10,8 @@
 // channels fastest), so a channel range of every row is one ADF access pattern (offset, stride = row):
 // - A Slice (an ONNX Split output is one) is a view when it takes channels [b, e) with step 1 of a tensor
 //   a Conv, fused pool or tensor-op layer writes (or of a Concat view's output), leaves every other axis
-//   whole, and only Conv and tensor-op layers read its output, none of them two windows of one tensor.
+//   whole, keeps the input's type, and only Conv and tensor-op layers read its output, none of them two
+//   windows of one tensor.
 //   Its readers read channels [b, e) of the sliced tensor's buffer.
 // - A Concat on channels is a view when every input is written by its own Conv, fused pool or tensor-op
 //   layer, read by the Concat alone, and has exactly the output's numeric type (no requantisation), and no

@@ -217,6 +217,14 @@ TEST(ChannelViews, SlicesThatAreNotViewsAreRefusedByName) {
     EXPECT_NE(e.find("axis 2"), std::string::npos) << e;
   }
   {
+    GENERATED_OR_SKIP(m, "qdq_view_cnn1d");  // a Slice whose output has another type would requantise
+    Tensor& t = m.tensor(m.find_op("mid")->outputs.at(0));
+    t.type.fixed.frac -= 1;
+    const std::string e = region_error(m);
+    EXPECT_NE(e.find("op 'mid' (Slice)"), std::string::npos) << e;
+    EXPECT_NE(e.find("output type"), std::string::npos) << e;
+  }
+  {
     GENERATED_OR_SKIP(m, "qdq_view_cnn1d");  // the Add reads two parts of conv1's output
     Op& add = *m.find_op("residual");
     add.inputs[0] = "split_1";  // the Split's second part (ONNX output name)
