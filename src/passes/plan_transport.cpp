@@ -441,7 +441,9 @@ struct Planner {
     const int64_t word = std::max<int64_t>(1, plio_width / 8 / e.element_bytes);
     const auto ports = edge_ports(e, d, d.batch, word);
     const auto shards = shard_ranges(ports, e, dev);
-    const auto has_window = [](auto& list) { return std::any_of(list.begin(), list.end(), [](auto& q) { return q.window.has_value(); }); };
+    const auto has_window = [](const std::vector<PortPlan>& list) {
+      return std::any_of(list.begin(), list.end(), [](const PortPlan& q) { return q.window.has_value(); });
+    };
     if (shards.size() > 1 && (has_window(ports.writers) || has_window(ports.readers)))
       throw InputError(fmt::format("tensor '{}': its channel views need more memory-tile ports than one shared buffer has "
                                    "({} writers, {} readers)", e.tensor, ports.writers.size(), ports.readers.size()));
