@@ -83,6 +83,7 @@ void to_json(json& j, const SharedBufferPort& p) {
        {"source", p.source ? json(*p.source) : json(nullptr)},
        {"destinations", p.destinations},
        {"feature_range", p.feature_range}};
+  if (p.row_channels > 0) j["row_channels"] = p.row_channels;
 }
 void from_json(const json& j, SharedBufferPort& p) {
   j.at("name").get_to(p.name);
@@ -95,6 +96,7 @@ void from_json(const json& j, SharedBufferPort& p) {
     p.source = j.at("source").get<Endpoint>();
   j.at("destinations").get_to(p.destinations);
   j.at("feature_range").get_to(p.feature_range);
+  p.row_channels = j.value("row_channels", int64_t{0});
 }
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SharedBuffer, name, tensor, producer, consumers, location, feature_offset,
@@ -139,6 +141,15 @@ void to_json(json& j, const LayerDesign& l) {
   if (!l.inputs.empty()) j["inputs"] = l.inputs;
   if (!l.tensor_op.empty()) j["tensor_op"] = l.tensor_op;
   if (l.rows_per_sample != 1) j["rows_per_sample"] = l.rows_per_sample;  // a Dense over tokens only
+  if (!l.input_views.empty()) {  // channel views only
+    j["input_views"] = json::array();
+    for (auto& v : l.input_views)
+      j["input_views"].push_back(
+          {{"input", v.input}, {"model_tensor", v.tensor}, {"channels", v.channels}, {"row_channels", v.row_channels}});
+  }
+  if (l.output_view)
+    j["output_view"] = {{"tensor", l.output_view->tensor}, {"channels", l.output_view->channels},
+                        {"row_channels", l.output_view->row_channels}};
 }
 void from_json(const json& j, LayerDesign& l) {
   j.at("name").get_to(l.name);
@@ -184,6 +195,29 @@ void from_json(const json& j, LayerDesign& l) {
   if (!l.inputs.empty() && l.inputs.front() != l.input_tensor)
     throw InputError(fmt::format("design: layer '{}': inputs[0] '{}' is not input_tensor '{}'", l.name, l.inputs.front(),
                                  l.input_tensor));
+  auto channel_view = [&](const json& v, ChannelView& out) {
+    v.at("channels").get_to(out.channels);
+    v.at("row_channels").get_to(out.row_channels);
+    if (out.channels.begin < 0 || out.channels.size() < 1 || out.channels.end > out.row_channels)
+      throw InputError(fmt::format("design: layer '{}': channel view [{}, {}) of rows of {} channels", l.name,
+                                   out.channels.begin, out.channels.end, out.row_channels));
+  };
+  if (j.contains("input_views"))
+    for (auto& v : j.at("input_views")) {
+      ChannelView cv;
+      v.at("input").get_to(cv.input);
+      v.at("model_tensor").get_to(cv.tensor);
+      channel_view(v, cv);
+      if (cv.input < 0 || cv.input >= static_cast<int>(l.input_tensors().size()))
+        throw InputError(fmt::format("design: layer '{}': input view of input {}, which it does not have", l.name, cv.input));
+      l.input_views.push_back(cv);
+    }
+  if (j.contains("output_view")) {
+    ChannelView cv;
+    j.at("output_view").at("tensor").get_to(cv.tensor);
+    channel_view(j.at("output_view"), cv);
+    l.output_view = cv;
+  }
   l.rows_per_sample = j.value("rows_per_sample", int64_t{1});
   if (l.rows_per_sample < 1)
     throw InputError(fmt::format("design: layer '{}': rows_per_sample must be >= 1, got {}", l.name, l.rows_per_sample));

@@ -26,7 +26,7 @@
 //      port = {"name", "access": {"buffer_dimension", "tiling_dimension", "offset",
 //                                 "tile_traversal": [{"dimension", "stride", "wrap"}], "boundary_dimension"},
 //              "dma_tile": [col,row], "dma_channel", "source": endpoint | null, "destinations": [endpoint],
-//              "feature_range": [b,e)}
+//              "feature_range": [b,e), "row_channels" (optional: channel-view ports only)}
 //      endpoint = {"kernel" | "plio", "tile": [col,row], "channel"}
 //    "plio": [{"name", "direction", "tensor", "width_bits", "frequency_mhz", "column", "channels",
 //              "feature_range": [b,e), "row_elements", "rows", "element_bits",
@@ -42,6 +42,16 @@
 // layernorm.h, one kernel on one tile) "inputs": [tensor, ..] (every input tensor in the op's order;
 // "input_tensor" is the first) and "tensor_op": [..] (the op's geometry, LayerDesign::tensor_op). A
 // tensor-op layer on token tensors has "rows_per_sample" T: its tensors move as batch x T rows.
+// Channel views (passes/channel_views.h: a channel Slice/Split with step 1, a Concat of same-typed inputs;
+// no kernel, no layer): "input_views": [{"input", "model_tensor", "channels": [b,e), "row_channels"}] (a
+// layer reading a Slice's output: its inputs[input] is the sliced array tensor, of which it reads channels
+// [b,e) of every position's row of row_channels channels; model_tensor is the Slice's output), and
+// "output_view": {"tensor", "channels": [b,e), "row_channels"} (a layer feeding a Concat: it writes its
+// output_tensor as channels [b,e) of every row of the Concat's output `tensor`, whose shared buffer it
+// shares with the Concat's other inputs; that buffer's "producer" is the first of them). A shared-buffer
+// port serving such a view has "row_channels" (> 0): its "feature_range" is then the channel range [b,e)
+// of every position's row, not a range of per-sample features, and its access reads or writes those
+// channels of every row (offset b, stride row_channels along dimension 0).
 //
 // Coordinates: compute tile (col,row), row 0 the lowest compute row (ADF tile()); memory tile (col,row),
 // row 0 the memory-tile row nearest the shim; PLIO by shim column. Ranges are half-open [begin,end).
@@ -97,6 +107,17 @@ struct KernelInstance {
   const BufferAlloc* buffer(const std::string& role) const;
 };
 
+// Channels [channels) of every position's row of `row_channels` channels of a channels-last tensor
+// (design.json "input_views" / "output_view"; passes/channel_views.h).
+struct ChannelView {
+  int input = -1;            // input_views: which of the layer's inputs
+  std::string tensor;        // input_views: the model tensor the layer reads (the Slice's output);
+                             // output_view: the tensor whose buffer the layer writes into (the Concat's output)
+  Range channels;
+  int64_t row_channels = 0;
+  bool operator==(const ChannelView&) const = default;
+};
+
 struct LayerDesign {
   std::string name, op = "Dense", activation = "linear";
   int64_t in_features = 0, out_features = 0;  // real
@@ -143,6 +164,18 @@ struct LayerDesign {
   // model between the op and output_tensor; a MatMul's inputs are the tensors before its head-split views.
   std::vector<std::string> inputs;
   std::vector<int64_t> tensor_op;
+  // Channel views (see the header comment): inputs read as a channel range of an array tensor, and the
+  // output written as a channel range of a Concat's output buffer.
+  std::vector<ChannelView> input_views;
+  std::optional<ChannelView> output_view;
+  const ChannelView* input_view(const std::string& array_tensor) const {
+    const auto ins = input_tensors();
+    for (auto& v : input_views)
+      if (v.input >= 0 && v.input < static_cast<int>(ins.size()) && ins[v.input] == array_tensor) return &v;
+    return nullptr;
+  }
+  // The tensor whose shared buffer the layer's output goes to: the Concat's output for an output view.
+  const std::string& written_tensor() const { return output_view ? output_view->tensor : output_tensor; }
   bool is_conv() const { return !conv.empty(); }
   bool is_tensor_op() const { return !tensor_op.empty(); }
   // Every tensor the layer reads: inputs, or input_tensor alone.
@@ -199,6 +232,8 @@ struct SharedBufferPort {
   std::optional<Endpoint> source;        // writers: who streams into the port
   std::vector<Endpoint> destinations;    // readers: every kernel (or PLIO) the port broadcasts to
   Range feature_range;                   // features of the tensor this port carries (absolute)
+  int64_t row_channels = 0;              // > 0: a channel-view port; feature_range is then the channel range
+                                         // of every position's row of row_channels channels
 };
 
 struct SharedBuffer {

@@ -492,10 +492,12 @@ class Checker {
     auto* k = kernel(w.source->kernel);
     if (!k) return std::nullopt;  // reported by check_tile_dma
     auto* l = layer_of_.at(k->name);
-    if (l->output_tensor != sb.tensor || !k->writes_output) {
+    if (l->written_tensor() != sb.tensor || !k->writes_output) {
       fail("dataflow", "{}.{}: kernel {} does not produce tensor {}", sb.name, w.name, k->name, sb.tensor);
       return std::nullopt;
     }
+    if (l->output_view || w.row_channels > 0)  // its channels of every row of a Concat's output
+      return view_stream(sb, w, l->output_view ? &*l->output_view : nullptr, conv_layout::output_elements(*l), k->name);
     if (l->is_conv() || l->is_tensor_op()) return conv_output_stream(w.feature_range, *l);
     if (w.feature_range.begin < k->n_range.begin || w.feature_range.end > k->n_range.end ||
         (w.feature_range.begin - k->n_range.begin) % l->tile_n != 0 || w.feature_range.size() % l->tile_n != 0) {
@@ -514,6 +516,27 @@ class Checker {
     const auto ins = l.input_tensors();
     return tensor_op_layout::row_elements(
         l, tensor_op_layout::input_elements(l, static_cast<size_t>(std::find(ins.begin(), ins.end(), tensor) - ins.begin())));
+  }
+
+  // A channel view (design.h "input_views" / "output_view"): a kernel's whole channels-last samples of
+  // `per_sample` elements, positions x the view's channels, as the features of the rows of row_channels
+  // channels they occupy in the buffer. The port must say the same channels; nullopt (reported) otherwise.
+  std::optional<std::vector<Element>> view_stream(const SharedBuffer& sb, const SharedBufferPort& port,
+                                                  const ChannelView* v, int64_t per_sample, const std::string& kernel) {
+    if (!v || port.row_channels != v->row_channels || port.feature_range != v->channels ||
+        v->channels.size() < 1 || per_sample % v->channels.size() != 0) {
+      fail("data-layout", "{}.{}: carries channels [{}, {}) of rows of {} but kernel {} {}", sb.name, port.name,
+           port.feature_range.begin, port.feature_range.end, port.row_channels, kernel,
+           v ? fmt::format("has the view [{}, {}) of rows of {}", v->channels.begin, v->channels.end, v->row_channels)
+             : std::string("has no channel view of the tensor"));
+      return std::nullopt;
+    }
+    const int64_t width = v->channels.size(), positions = per_sample / width;
+    std::vector<Element> s;
+    for (int64_t r = 0; r < d_.batch; ++r)
+      for (int64_t p = 0; p < positions; ++p)
+        for (int64_t c = 0; c < width; ++c) s.push_back({p * v->row_channels + v->channels.begin + c, r, true});
+    return s;
   }
 
   // A conv kernel's output: plain channels-last samples (conv_layout.h), all of them real.
@@ -553,6 +576,8 @@ class Checker {
       fail("dataflow", "{}.{}: kernel {} does not read tensor {}", sb.name, r.name, k->name, sb.tensor);
       return std::nullopt;
     }
+    if ((l->is_conv() || l->is_tensor_op()) && (l->input_view(sb.tensor) || r.row_channels > 0))  // a Slice view
+      return view_stream(sb, r, l->input_view(sb.tensor), read_elements(*l, sb.tensor), k->name);
     if (l->is_tensor_op()) {  // whole samples of each input (design/tensor_op_layout.h)
       const int64_t f = read_elements(*l, sb.tensor);
       if (r.feature_range != Range{0, f}) {
@@ -696,6 +721,17 @@ class Checker {
     }
   }
 
+  // The input features a reader port delivers to a kernel: its feature range, or for a channel-view port
+  // that matches the kernel's view all of the kernel's input (checked element by element in read_port).
+  Range delivered_range(const SharedBuffer& sb, const SharedBufferPort& r, const Endpoint& dst) const {
+    auto* k = kernel(dst.kernel);
+    if (r.row_channels == 0 || !k) return r.feature_range;
+    const auto* l = layer_of_.at(k->name);
+    const auto* v = l->input_view(sb.tensor);
+    if (!v || v->channels != r.feature_range || v->row_channels != r.row_channels) return r.feature_range;
+    return {0, read_elements(*l, sb.tensor)};
+  }
+
   void check_dataflow() {
     // Which feature ranges reach each kernel input, and each graph output.
     // Keyed by (kernel, tensor): a tensor-op kernel reads several tensors, each whole.
@@ -704,7 +740,7 @@ class Checker {
       simulate(sb);
       for (auto& r : sb.readers)
         for (auto& dst : r.destinations)
-          if (!dst.kernel.empty()) delivered[{dst.kernel, sb.tensor}].push_back(r.feature_range);
+          if (!dst.kernel.empty()) delivered[{dst.kernel, sb.tensor}].push_back(delivered_range(sb, r, dst));
     }
     for (auto& db : d_.direct_buffers) {
       check_direct(db);

@@ -27,7 +27,9 @@
 //   [plio]              PLIO widths, clock, columns with a PL interface, interface channels per column
 //   [dataflow]          every kernel input slice and every graph output is delivered exactly once
 //   [data-layout]       simulating every port's tiling parameters moves each real element from the
-//                       producer's layout to exactly where the consumer's layout expects it
+//                       producer's layout to exactly where the consumer's layout expects it; a
+//                       channel-view port (row_channels) moves a layer's whole samples as its view's
+//                       channels of every row, and must name the same channels as the layer's view
 #pragma once
 #include <string>
 #include <vector>

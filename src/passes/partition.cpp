@@ -12,6 +12,7 @@
 
 #include "device/kernel_library.h"
 #include "passes/allocate_buffers.h"
+#include "passes/channel_views.h"
 #include "passes/fuse_output_activation.h"
 #include "passes/partition_conv.h"
 #include "passes/partition_tensor_ops.h"
@@ -438,8 +439,9 @@ ArrayRegion array_region(const Model& model) {
   const auto views = array_views(model);  // layout ops between a conv and its layers (partition_conv.h)
   const auto pools = fused_pools(model);  // MaxPools the conv kernel applies (partition_conv.h)
   const auto tensor_ops = tensor_op_region(model);  // Add / Concat / pools between layers (partition_tensor_ops.h)
+  const auto channel = channel_views(model);        // Slice / Concat as views (channel_views.h)
   for (auto& op : model.ops) {
-    if (views.count(op.name) || pools.count(op.name) || tensor_ops.fused.count(op.name) ||
+    if (views.count(op.name) || pools.count(op.name) || tensor_ops.fused.count(op.name) || channel.ops.count(op.name) ||
         is_hidden_activation(model, op)) {  // the last: the epilogue of the Dense before it
       after.insert(op.outputs.begin(), op.outputs.end());
       continue;
@@ -456,9 +458,12 @@ ArrayRegion array_region(const Model& model) {
       after.insert(op.outputs.begin(), op.outputs.end());
       continue;
     }
-    if (op.kind == OpKind::Slice)  // neither the array nor the generated host code implements it
-      throw InputError(fmt::format("op '{}' (Slice) cannot be mapped to the AIE array yet: Slice, and Split (imported "
-                                   "as one Slice per output), run in the interpreter only (aie4ml predict)", op.name));
+    if (op.kind == OpKind::Slice)  // not a channel view: no gather kernel, and the host does not run it either
+      throw InputError(fmt::format(
+          "op '{}' (Slice) cannot be mapped to the AIE array: {}; the array realises a Slice (or a Split part) only as a "
+          "view: channels [b, e) with step 1 of a Conv, pool or tensor-op output, read by Conv or tensor-op layers "
+          "(others run in the interpreter only: aie4ml predict)",
+          op.name, channel.refused.count(op.name) ? channel.refused.at(op.name) : std::string("it reads no array tensor")));
     const bool reads_before = all_in(op, before), reads_after = all_in(op, after) && !r.layers.empty();
     if (reads_before && host_before_ok(op.kind)) {
       r.host_ops.push_back({op.name, std::string(to_string(op.kind)), "before"});
@@ -773,10 +778,12 @@ class Partitioner {
       while (!prefixes.insert(prefix).second) prefix += "_";
       if (tensor_ops_.layers.count(region_.layers[i]->name)) {
         r.layers.push_back(lower_tensor_op_layer(*region_.layers[i], model_, tensor_ops_, config_.batch_size, device_, prefix));
+        apply_channel_views(r.layers.back(), channel_views_);
         continue;
       }
       r.layers.push_back(lower_layer(*region_.layers[i], model_, chosen_[i].c, chosen_[i].cost, prefix));
       if (region_.layers[i]->kind == OpKind::Conv) lower_conv_fields(r.layers.back(), model_, *region_.layers[i]);
+      apply_channel_views(r.layers.back(), channel_views_);
       resolve_view_input(r.layers.back(), model_, views_);
     }
     r.seed.assign(n_, std::nullopt);
@@ -801,6 +808,7 @@ class Partitioner {
   ArrayRegion region_;
   std::set<std::string> views_ = array_views(model_);
   TensorOpRegion tensor_ops_ = tensor_op_region(model_);
+  ChannelViews channel_views_ = channel_views(model_);
   int n_;
   std::vector<std::vector<ScoredCandidate>> cands_;  // per layer
   std::vector<std::optional<TileCoord>> fixed_;

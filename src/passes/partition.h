@@ -40,6 +40,8 @@ namespace aie4ml {
 // or host outputs, read by no layer: a final Softmax or Sigmoid) run on the host. An Add, Concat or pool
 // that reads a layer's output is a tensor-op layer (one kernel on one tile, partition_tensor_ops.h) with
 // the Relu / Quantize ops after it fused, so the layers form a DAG (fanout and joins), not only a chain.
+// A channel Slice/Split and a same-typed channel Concat are views (channel_views.h, in no list; partition
+// sets the layers' input_views / output_view); any other Slice is an InputError naming it and why.
 // Anything else between two layers is an InputError naming it.
 struct ArrayRegion {
   std::vector<const Op*> layers;

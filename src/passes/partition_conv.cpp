@@ -101,7 +101,8 @@ std::set<std::string> array_views(const Model& model) {
   }
   for (auto& op : model.ops) {
     if (row_major.count(op.name)) continue;
-    if (op.kind == OpKind::Conv || pools.count(op.name) || tensor_ops.layers.count(op.name) || tensor_ops.fused.count(op.name))
+    if (op.kind == OpKind::Conv || pools.count(op.name) || tensor_ops.layers.count(op.name) || tensor_ops.fused.count(op.name) ||
+        tensor_ops.concat_views.count(op.name))
       conv_side.insert(op.outputs.begin(), op.outputs.end());
     else if (is_layout_op(op.kind) && !op.inputs.empty() && conv_side.count(op.inputs[0]) && op.outputs.size() == 1) {
       views.insert(op.name);
@@ -145,8 +146,10 @@ void check_conv_region(const Model& model, const std::vector<const Op*>& layers,
       throw InputError(fmt::format("op '{}' (Conv): its output '{}' is a graph output, which the AIE array does not "
                                    "write yet (conv outputs go to other layers)",
                                    op->name, out));
+    // A Slice or Concat that is no layer is a channel view, or array_region has refused it (channel_views.h).
     for (auto* c : model.consumers(out))
-      if (!is_layer_op(c->kind) && !views.count(c->name) && std::find(layers.begin(), layers.end(), c) == layers.end())
+      if (!is_layer_op(c->kind) && !views.count(c->name) && std::find(layers.begin(), layers.end(), c) == layers.end() &&
+          c->kind != OpKind::Slice && c->kind != OpKind::Concat)
         throw InputError(fmt::format("op '{}' ({}) reads the output of conv '{}'{} and cannot be mapped to the AIE array "
                                      "yet (conv outputs go to Conv or Dense layers, through Reshape/Flatten/Transpose)",
                                      c->name, to_string(c->kind), op->name,

@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "design/tensor_op_layout.h"
+#include "passes/channel_views.h"
 #include "passes/partition_attention.h"
 #include "passes/partition.h"
 #include "passes/partition_conv.h"
@@ -140,9 +141,11 @@ TensorOpRegion tensor_op_region(const Model& model) {
   for (auto& op : model.ops)
     if (is_layer_op(model, op) && op.kind == OpKind::MatMul)
       for (auto& v : head_view_ops(model, op)) head_views.insert(v);
+  std::set<std::string> layer_written;         // tensors conv-like layers write whole (channel_views.h)
   for (auto& op : model.ops) {
     if (op.kind == OpKind::Conv || op.kind == OpKind::Dense || pools.count(op.name)) {
       array_side.insert(op.outputs.begin(), op.outputs.end());
+      if (op.kind != OpKind::Dense) layer_written.insert(op.outputs.begin(), op.outputs.end());
       continue;
     }
     const bool reads_array = std::any_of(op.inputs.begin(), op.inputs.end(), [&](auto& t) { return array_side.count(t) > 0; });
@@ -152,12 +155,18 @@ TensorOpRegion tensor_op_region(const Model& model) {
       array_side.insert(op.outputs.begin(), op.outputs.end());
       continue;
     }
+    if (op.kind == OpKind::Slice || (op.kind == OpKind::Concat && concat_is_view(model, op, layer_written))) {
+      if (op.kind == OpKind::Concat) r.concat_views.insert(op.name);
+      array_side.insert(op.outputs.begin(), op.outputs.end());
+      continue;
+    }
     if (is_layer_op(model, op)) {
       r.layers.insert(op.name);
       r.output_of[op.name] = op.outputs[0];
       r.epilogue[op.name] = {};
       tail_of[op.outputs[0]] = op.name;
       array_side.insert(op.outputs[0]);
+      layer_written.insert(op.outputs[0]);
       continue;
     }
     std::vector<std::string> activations;
@@ -173,6 +182,7 @@ TensorOpRegion tensor_op_region(const Model& model) {
       r.output_of[layer] = op.outputs[0];
       tail_of[op.outputs[0]] = layer;
       array_side.insert(op.outputs[0]);
+      layer_written.insert(op.outputs[0]);
     }
   }
   return r;
@@ -327,7 +337,8 @@ LayerDesign tensor_op_fields(const Op& op, const Model& model, const TensorOpReg
   const auto pools = fused_pools(model);
   for (auto& t : l.input_tensors()) {
     const Op* p = model.producer(t);
-    const bool conv_like = p && (p->kind == OpKind::Conv || pools.count(p->name));
+    // A Slice is a channel view of a conv-like output, or array_region refuses it (channel_views.h).
+    const bool conv_like = p && (p->kind == OpKind::Conv || pools.count(p->name) || p->kind == OpKind::Slice);
     const bool tensor_op = p && (region.layers.count(p->name) || region.fused.count(p->name));
     const bool row_source = (p && p->kind == OpKind::Dense) || enters_from_host(model, region, t);
     if (!(tensor_op || (row_major ? row_source : conv_like)))
@@ -339,7 +350,7 @@ LayerDesign tensor_op_fields(const Op& op, const Model& model, const TensorOpReg
   const auto views = array_views(model);
   for (const Op* c : model.consumers(l.output_tensor))
     if (c->kind != OpKind::Conv && c->kind != OpKind::Dense && !region.layers.count(c->name) && !views.count(c->name) &&
-        !region.fused.count(c->name))
+        !region.fused.count(c->name) && c->kind != OpKind::Slice && !region.concat_views.count(c->name))
       refuse(op, fmt::format("its output '{}' is read by {} '{}', which is not an array layer", l.output_tensor,
                              to_string(c->kind), c->name));
   if (l.rows_per_sample < 1 || l.in_features % l.rows_per_sample || l.out_features % l.rows_per_sample)

@@ -13,7 +13,9 @@
 // produces is a tensor-op layer. A Relu or Quantize that alone reads such a layer's output (not a graph
 // output) is fused into it; after an attention op also a Mul by a constant and Reshape / Transpose views
 // (partition_attention.h says which the kernels take); the Reshape / Transpose ops in front of a MatMul
-// are its head-split views. The layer then writes the last fused op's output.
+// are its head-split views. The layer then writes the last fused op's output. A Concat that is a channel
+// view (channel_views.h) is no layer; a Slice's output counts as an array tensor (the Slice is a view or
+// array_region refuses it).
 // Layouts: ops on conv outputs read and write channels-last rows; ops on Dense outputs, graph inputs and
 // attention outputs (row-major, token tensors [N, T, F] as T rows per sample) keep the model's layout and
 // may write a graph output.
@@ -43,6 +45,7 @@ struct TensorOpRegion {
   std::set<std::string> fused;                  // Relu / Quantize ops fused after them
   std::map<std::string, std::string> output_of; // layer op name -> the tensor its kernel writes
   std::map<std::string, std::vector<std::string>> epilogue;  // layer op name -> fused op names in order
+  std::set<std::string> concat_views;           // channel Concats realised as views, no layer (channel_views.h)
 };
 
 // Tensor-op layers of the model (see above). Does not validate them (tensor_op_candidate does).

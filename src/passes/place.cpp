@@ -390,7 +390,7 @@ PlacementProblem placement_problem(const Design& design, const std::vector<std::
   }
   for (int a = 0; a < n; ++a)
     for (int b = 0; b < n; ++b)
-      if (a != b && design.layers[b].reads(design.layers[a].output_tensor)) p.edges.emplace_back(a, b);
+      if (a != b && design.layers[b].reads(design.layers[a].written_tensor())) p.edges.emplace_back(a, b);
   p.fixed = fixed.empty() ? std::vector<std::optional<TileCoord>>(n) : fixed;
   p.seed = seed.empty() ? std::vector<std::optional<TileCoord>>(n) : seed;
   return p;

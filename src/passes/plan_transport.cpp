@@ -11,6 +11,7 @@
 
 #include "design/conv_layout.h"
 #include "design/tensor_op_layout.h"
+#include "passes/channel_views.h"
 #include "passes/partition_conv.h"
 #include "passes/partition_tensor_ops.h"
 #include "support/error.h"
@@ -33,6 +34,7 @@ std::string sanitize(const std::string& s) {
 struct TensorEdge {
   std::string tensor;
   int producer = -1;           // layer index; -1: graph input
+  std::vector<int> writers;    // every layer writing it: the producer, or a Concat view's input producers
   std::vector<int> consumers;  // layer indices
   bool graph_output = false;
   int64_t features = 0;        // real width
@@ -75,11 +77,12 @@ std::vector<TensorEdge> tensor_edges(const Design& d, const Model& m) {
   std::vector<std::string> order;
   for (auto& l : d.layers) {
     for (auto& t : l.input_tensors()) order_add(order, t);
-    order_add(order, l.output_tensor);
+    order_add(order, l.written_tensor());
   }
   std::vector<TensorEdge> edges;
   const auto views = array_views(m);  // layout ops the array realises (conv outputs read through them)
   const auto tensor_ops = tensor_op_region(m);  // tensor-op layers and the unary ops fused into them
+  const auto channel = channel_views(m);        // Slice / Concat views (read and written by layers)
   for (auto& t : order) {
     TensorEdge e;
     e.tensor = t;
@@ -88,14 +91,21 @@ std::vector<TensorEdge> tensor_edges(const Design& d, const Model& m) {
                      std::any_of(m.ops.begin(), m.ops.end(), [&](const Op& op) {
                        return op.kind != OpKind::Dense && op.kind != OpKind::Conv && !views.count(op.name) &&
                               !tensor_ops.layers.count(op.name) && !tensor_ops.fused.count(op.name) &&
+                              !channel.ops.count(op.name) &&
                               std::find(op.inputs.begin(), op.inputs.end(), t) != op.inputs.end();
                      });
     for (int i = 0; i < static_cast<int>(d.layers.size()); ++i) {
       const auto& l = d.layers[i];
-      if (l.output_tensor == t) {
-        e.producer = i;
+      if (l.written_tensor() == t) {
+        if (e.producer < 0) e.producer = i;
+        e.writers.push_back(i);
         // a conv writes positions x channels per sample, a tensor op its rows
         e.features = l.is_tensor_op() ? tensor_op_layout::row_elements(l, l.out_features) : conv_layout::output_elements(l);
+        if (l.output_view)  // whole rows of the Concat's output: positions x its channels
+          e.features = e.features / l.output_view->channels.size() * l.output_view->row_channels;
+        if (l.output_bytes != d.layers[e.producer].output_bytes)
+          throw InputError(fmt::format("tensor '{}': layers '{}' and '{}' write it with different element sizes", t,
+                                       d.layers[e.producer].name, l.name));
         e.element_bytes = l.output_bytes;
       }
       if (l.reads(t)) e.consumers.push_back(i);
@@ -219,6 +229,7 @@ struct PortPlan {
   int layer = -1, index = 0;  // layer and chain (writers) or position (readers)
   Range range;                // absolute features
   int64_t tile_width = 1, tile_rows = 1, rows = 1;  // block shape and rows streamed
+  std::optional<ChannelView> window;          // a channel-view port: these channels of every row
 };
 
 struct EdgePorts {
@@ -235,19 +246,23 @@ EdgePorts edge_ports(const TensorEdge& e, const Design& d, int64_t batch, int64_
   if (e.producer >= 0) {
     const auto& l = d.layers[e.producer];
     if (l.is_conv() || l.is_tensor_op()) {  // one kernel writes whole samples (conv_layout.h, tensor_op_layout.h)
-      const int64_t width = l.is_tensor_op() ? e.features : l.out_features;  // a conv: one position per block
-      p.writers.push_back({PortKind::LayerWriter, e.producer, 0, {0, e.features}, width, 1, batch * e.rows_per_sample});
+      for (int w : e.writers) {  // several: the inputs of a Concat view, each its channels of every row
+        const auto& lw = d.layers[w];
+        // a conv: one position per block; a tensor op: its rows; a Concat view's writer: its channels
+        const int64_t width = lw.is_tensor_op() && !lw.output_view ? e.features : lw.out_features;
+        p.writers.push_back({PortKind::LayerWriter, w, 0, {0, e.features}, width, 1, batch * e.rows_per_sample, lw.output_view});
+      }
       p.buffer_features = e.features;
       p.buffer_rows = batch * e.rows_per_sample;
     } else {
       for (int c = 0; c < l.cas_num; ++c)
         p.writers.push_back({PortKind::LayerWriter, e.producer, c, {c * l.n_slice, (c + 1) * l.n_slice}, l.tile_n,
-                             l.tile_m, l.batch_padded});
+                             l.tile_m, l.batch_padded, std::nullopt});
       p.buffer_features = l.out_padded;
       p.buffer_rows = l.batch_padded;
     }
   } else {
-    p.writers.push_back({PortKind::PlioWriter, -1, 0, {0, io_row}, word_elements, 1, io_rows});
+    p.writers.push_back({PortKind::PlioWriter, -1, 0, {0, io_row}, word_elements, 1, io_rows, std::nullopt});
     p.buffer_features = io_row;
     p.buffer_rows = io_rows;
   }
@@ -255,21 +270,23 @@ EdgePorts edge_ports(const TensorEdge& e, const Design& d, int64_t batch, int64_
     const auto& l = d.layers[q];
     if (l.is_conv() || l.is_tensor_op()) {  // every conv / tensor-op kernel reads whole samples (of token rows)
       const int64_t f = read_features(l, e.tensor), rows = batch * e.rows_per_sample;
+      std::optional<ChannelView> window;  // a Slice view: its channels of every row of the whole tensor
+      if (auto* v = l.input_view(e.tensor)) window = *v;
       for (int pos = 0; pos < l.cas_length; ++pos)
-        p.readers.push_back({PortKind::LayerReader, q, pos, {0, f}, f, 1, rows});
+        p.readers.push_back({PortKind::LayerReader, q, pos, {0, window ? e.features : f}, f, 1, rows, window});
       p.buffer_features = std::max(p.buffer_features, f);
       p.buffer_rows = std::max(p.buffer_rows, rows);
       continue;
     }
     for (int pos = 0; pos < l.cas_length; ++pos)
       p.readers.push_back({PortKind::LayerReader, q, pos, {pos * l.k_slice, (pos + 1) * l.k_slice}, l.tile_k, l.tile_m,
-                           l.batch_padded});
+                           l.batch_padded, std::nullopt});
     p.buffer_features = std::max(p.buffer_features, l.in_padded);
     p.buffer_rows = std::max(p.buffer_rows, l.batch_padded);
   }
 
   if (e.graph_output) {
-    p.readers.push_back({PortKind::PlioReader, -1, 0, {0, io_row}, word_elements, 1, io_rows});
+    p.readers.push_back({PortKind::PlioReader, -1, 0, {0, io_row}, word_elements, 1, io_rows, std::nullopt});
     p.buffer_features = std::max(p.buffer_features, io_row);
   }
   return p;
@@ -326,6 +343,19 @@ TilingParams block_walk(const std::vector<int64_t>& dim, Range local, int64_t wi
   t.tiling_dimension = {width, block_rows};
   t.offset = {local.begin, 0};
   t.tile_traversal = {{0, width, local.size() / width}, {1, block_rows, rows / block_rows}};
+  t.boundary_dimension = std::move(boundary);
+  return t;
+}
+
+// Channels [v.channels) of every row of `v.row_channels` channels (positions rows per sample, `rows` samples):
+// one tile of the window's width per row, rows of the buffer's feature axis one after the other.
+TilingParams channel_walk(const std::vector<int64_t>& dim, const ChannelView& v, int64_t positions, int64_t rows,
+                          std::vector<int64_t> boundary) {
+  TilingParams t;
+  t.buffer_dimension = dim;
+  t.tiling_dimension = {v.channels.size(), 1};
+  t.offset = {v.channels.begin, 0};
+  t.tile_traversal = {{0, v.row_channels, positions}, {1, 1, rows}};
   t.boundary_dimension = std::move(boundary);
   return t;
 }
@@ -417,6 +447,12 @@ struct Planner {
     const int64_t word = std::max<int64_t>(1, plio_width / 8 / e.element_bytes);
     const auto ports = edge_ports(e, d, d.batch, word);
     const auto shards = shard_ranges(ports, e, dev);
+    const auto has_window = [](const std::vector<PortPlan>& list) {
+      return std::any_of(list.begin(), list.end(), [](const PortPlan& q) { return q.window.has_value(); });
+    };
+    if (shards.size() > 1 && (has_window(ports.writers) || has_window(ports.readers)))
+      throw InputError(fmt::format("tensor '{}': its channel views need more memory-tile ports than one shared buffer has "
+                                   "({} writers, {} readers)", e.tensor, ports.writers.size(), ports.readers.size()));
     if (shards.size() > 1 && e.producer >= 0 && (d.layers[e.producer].is_conv() || d.layers[e.producer].is_tensor_op()))
       throw InputError(fmt::format("tensor '{}': the output of conv '{}' needs more memory-tile ports than one shared "
                                    "buffer has ({} writers, {} readers); conv outputs are not sharded yet",
@@ -450,7 +486,11 @@ struct Planner {
       } else {
         const auto& l = d.layers[w.layer];
         const auto& k = l.kernel(w.index, l.cas_length - 1);
-        if (l.is_tensor_op()) {  // whole channels-last samples, one row per sample
+        if (w.window) {  // its channels of every row of a Concat view's output
+          port.feature_range = w.window->channels;
+          port.row_channels = w.window->row_channels;
+          port.access = channel_walk(sb.dimension, *w.window, s.e.features / w.window->row_channels, w.rows, {});
+        } else if (l.is_tensor_op()) {  // whole channels-last samples, one row per sample
           port.access = block_walk(sb.dimension, {local.begin, local.begin + w.tile_width}, w.tile_width, 1, w.rows, {});
         } else if (l.is_conv()) {  // rows of `channels` per output position, positions along the feature axis
           port.access = block_walk(sb.dimension, {local.begin, local.begin + w.tile_width}, w.tile_width, 1, w.rows, {});
@@ -480,6 +520,11 @@ struct Planner {
         port.feature_range = clip(r.range, s.shard);
         const Range local{port.feature_range.begin - s.shard.begin, port.feature_range.end - s.shard.begin};
         port.access = block_walk(sb.dimension, local, r.tile_width, r.tile_rows, r.rows, boundary);
+        if (r.window) {  // a Slice view: its channels of every row
+          port.feature_range = r.window->channels;
+          port.row_channels = r.window->row_channels;
+          port.access = channel_walk(sb.dimension, *r.window, s.e.features / r.window->row_channels, r.rows, boundary);
+        }
         const auto& l = d.layers[r.layer];
         for (int c = 0; c < l.cas_num; ++c) {  // broadcast to every chain of the column
           const auto& k = l.kernel(c, r.index);

@@ -28,6 +28,12 @@
 //   reads as zero), broadcast to every chain of that column. Tensors entering the array (graph inputs,
 //   or outputs of host ops before the layers) and leaving it (graph outputs, or inputs of host ops after
 //   the layers) are written/read by PLIO ports through such buffers.
+// - Channel views (passes/channel_views.h; LayerDesign input_views / output_view): a layer reading a Slice's
+//   output gets a reader port on the sliced tensor's buffer that reads its channels [b, e) of every row
+//   (tiling [e - b, 1], offset [b, 0], traversal dimension 0 stride = row channels, wrap = positions, then
+//   the samples); the producers of a Concat view each get a writer port on the Concat output's buffer that
+//   writes their channels the same way. Such ports carry row_channels and a channel feature_range; a buffer
+//   with them is never sharded (InputError when it would need to be).
 // - More than shared_buffer_max_writers/readers ports: the feature axis is cut into shards (cuts aligned
 //   to every tile width involved), one shared buffer each; a port spanning a cut gets one port per shard.
 // - Memory tile: the one nearest (column distance, then the row next to the compute array) to the median

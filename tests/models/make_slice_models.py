@@ -9,6 +9,13 @@ Writes DIR/cnn/<name>.onnx and DIR/cnn/<name>_x.npy (float32 inputs, 1000 sample
                     the length (start -1, end below -length: clamped); Add, Concat, Flatten, Gemm.
   qdq_slice_cnn1d   the same topology with int8 QDQ around every computed activation (power-of-two scales,
                     zero point 0); Slice and Split outputs keep their input's scale (no QDQ after them).
+  qdq_view_cnn1d    int8 QDQ [N,3,16], mappable with channel views (tests/scripts/verify_tensor_ops.sh):
+                    Conv1d (8 channels) + Relu -> Split channels [3, 5] -> two Conv1d (4 channels each,
+                    QDQ at one common scale) -> Concat on channels (no QDQ: a same-scale Concat) -> Slice
+                    channels [2, 8) -> Conv1d + Relu; a Slice of channels [0, 4) of the first conv's output;
+                    residual Add of the two (different scales: requantised) -> Flatten -> Gemm.
+  qdq_concat_cnn1d  int8 QDQ [N,3,16]: Conv1d + Relu read by two Conv1d at one common scale, their
+                    same-scale Concat -> Conv1d -> Flatten -> Gemm (no Slice: maps with or without views).
 The graph builder and the scale selection come from make_cnn_models.py (its numpy run only picks scales,
 never serves as an oracle; ONNX Runtime is the oracle). Deterministic: fixed seeds.
 Usage: make_slice_models.py --out DIR
@@ -77,12 +84,56 @@ def slice_cnn1d(seed, quantized):
     return net.model("qdq_slice_cnn1d" if quantized else "slice_cnn1d", "x", [3, 8], y), x
 
 
+def qdq_at(net, x, name, scale):
+    """QuantizeLinear/DequantizeLinear (int8) at a given power-of-two scale (operands that must share one)."""
+    net.const(name + "_scale", np.float32(scale))
+    net.const(name + "_zp", np.zeros((), np.int8))
+    q = net.node("QuantizeLinear", [x, name + "_scale", name + "_zp"], name + "_q", None)
+    y = net.node("DequantizeLinear", [q, name + "_scale", name + "_zp"], name,
+                 np.clip(np.round(net.v[x] / scale), -128, 127) * scale)
+    net.scale[y] = scale
+    return y
+
+
+def same_scale_concat(net, name, parts):
+    """Concat of operands QDQ'd at one common scale (the coarsest one that fits them all): no requantisation."""
+    s = max(cnn.pow2_scale_for(net.v[p], 127) for p in parts)
+    qs = [qdq_at(net, p, f"act_{p}", s) for p in parts]
+    y = net.concat(name, qs, axis=1)
+    net.scale[y] = s
+    return y
+
+
+def view_cnn1d(seed):
+    net, x, h = cnn.start(seed, [3, 16], True)
+    a1 = net.qdq(net.relu(net.conv("conv1", h, 8, [3], pads=[1, 1])), "act1", signed=False)
+    lo, hi = split_node(net, "split", a1, 1, sizes=[3, 5])
+    cat = same_scale_concat(net, "cat", [net.conv("conv_a", lo, 4, [3], pads=[1, 1]), net.conv("conv_b", hi, 4, [1])])
+    mid = slice_node(net, "mid", cat, [2], [8], [1])
+    c = net.qdq(net.relu(net.conv("conv_c", mid, 4, [3], pads=[1, 1])), "act_c", signed=False)
+    head = slice_node(net, "head", a1, [0], [4], [1])
+    r = net.qdq(net.add("residual", c, head), "act_r")
+    y = net.qdq(net.gemm("fc", net.flatten("flat", r), 5), "out")
+    return net.model("qdq_view_cnn1d", "x", [3, 16], y), x
+
+
+def concat_cnn1d(seed):
+    net, x, h = cnn.start(seed, [3, 16], True)
+    a1 = net.qdq(net.relu(net.conv("conv1", h, 8, [3], pads=[1, 1])), "act1", signed=False)
+    cat = same_scale_concat(net, "cat", [net.conv("conv_a", a1, 4, [3], pads=[1, 1]), net.conv("conv_b", a1, 4, [1])])
+    c = net.qdq(net.conv("conv_c", cat, 4, [3], pads=[1, 1]), "act_c")
+    y = net.qdq(net.gemm("fc", net.flatten("flat", c), 5), "out")
+    return net.model("qdq_concat_cnn1d", "x", [3, 16], y), x
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     out = os.path.join(ap.parse_args().out, "cnn")
     os.makedirs(out, exist_ok=True)
-    for name, (m, x) in {"slice_cnn1d": slice_cnn1d(520, False), "qdq_slice_cnn1d": slice_cnn1d(521, True)}.items():
+    models = {"slice_cnn1d": slice_cnn1d(520, False), "qdq_slice_cnn1d": slice_cnn1d(521, True),
+              "qdq_view_cnn1d": view_cnn1d(522), "qdq_concat_cnn1d": concat_cnn1d(523)}
+    for name, (m, x) in models.items():
         onnx.save(m, os.path.join(out, name + ".onnx"))
         np.save(os.path.join(out, name + "_x.npy"), x)
 

@@ -8,6 +8,9 @@
 # host, `aie4ml report` times them, and `aie4ml verify --samples 1000` is bit-exact on every layer and the output
 # against the reference interpreter. Then qdq_cnn1d, whose AveragePool (window 3, pads 1) after a fused MaxPool is
 # a tensor-op layer read by the Dense through a channels-first Flatten. Two compiles of qdq_resnet are identical.
+# Then qdq_view_cnn1d (tests/models/make_slice_models.py): a channel Split, a Slice of a same-scale Concat and a
+# Slice read by the residual Add are channel views (passes/channel_views.h): no Slice or Concat layer, the
+# readers and writers carry channel ranges ("row_channels"), and `verify --samples 200` is bit-exact.
 # Env (set by CTest): AIE4ML, AIE4ML_TEST_DATA, AIE4ML_PYTHON.
 set -euo pipefail
 PY=${AIE4ML_PYTHON:-/usr/bin/python3}
@@ -56,4 +59,28 @@ prj="$work/cnn1d"
 grep -q "^bit-exact: 200/200 samples$" "$prj.verify" && grep -q "^layers bit-exact: conv1, conv2, pool2, fc$" "$prj.verify" ||
   { cat "$prj.verify"; fail "qdq_cnn1d: not bit-exact"; }
 echo "ok: qdq_cnn1d (AveragePool with padding as a tensor-op layer) bit-exact 200/200"
-echo "PASS (qdq_resnet 1000/1000 and qdq_cnn1d 200/200 bit-exact with tensor-op layers)"
+views=${AIE4ML_TEST_DATA:-}/cnn/qdq_view_cnn1d.onnx
+prj="$work/views"
+"$AIE4ML" compile "$views" --batch 4 -o "$prj" > "$prj.log" 2>&1 || { cat "$prj.log"; fail "qdq_view_cnn1d: compile"; }
+"$PY" - "$prj" <<'PY' || fail "qdq_view_cnn1d: design"
+import json, sys
+d = json.load(open(sys.argv[1] + "/design.json"))
+ops = [(l["name"], l["op"]) for l in d["layers"]]
+assert ops == [("conv1", "Conv"), ("conv_a", "Conv"), ("conv_b", "Conv"), ("conv_c", "Conv"), ("residual", "Add"),
+               ("fc", "Dense")], ops
+layers = {l["name"]: l for l in d["layers"]}
+views = {n: [(v["model_tensor"], v["channels"], v["row_channels"]) for v in l.get("input_views", [])] for n, l in layers.items()}
+assert views["conv_a"] == [("split_0", [0, 3], 8)] and views["conv_b"] == [("split_1", [3, 8], 8)], views
+assert views["conv_c"] == [("mid", [2, 8], 8)] and views["residual"] == [("head", [0, 4], 8)], views
+assert layers["conv_a"]["output_view"] == {"tensor": "cat", "channels": [0, 4], "row_channels": 8}
+assert layers["conv_b"]["output_view"] == {"tensor": "cat", "channels": [4, 8], "row_channels": 8}
+sb = {b["tensor"]: b for b in d["shared_buffers"]}
+assert [(w["feature_range"], w["row_channels"]) for w in sb["cat"]["writers"]] == [([0, 4], 8), ([4, 8], 8)], sb["cat"]
+assert sorted(r["feature_range"] for r in sb["act1_q"]["readers"]) == [[0, 3], [0, 4], [3, 8]], sb["act1_q"]
+PY
+"$AIE4ML" verify "$prj" --samples 200 > "$prj.verify" 2>&1 || { cat "$prj.verify"; fail "qdq_view_cnn1d: verify"; }
+grep -q "^bit-exact: 200/200 samples$" "$prj.verify" &&
+  grep -q "^layers bit-exact: conv1, conv_a, conv_b, conv_c, residual, fc$" "$prj.verify" ||
+  { cat "$prj.verify"; fail "qdq_view_cnn1d: not bit-exact"; }
+echo "ok: qdq_view_cnn1d (Split, Slice and Concat as channel views) bit-exact 200/200"
+echo "PASS (qdq_resnet 1000/1000, qdq_cnn1d 200/200 and qdq_view_cnn1d 200/200 bit-exact)"
