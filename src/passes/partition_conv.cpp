@@ -256,9 +256,9 @@ std::vector<LayerCandidate> enumerate_conv_candidates(const LayerShape& s, const
   std::string why_im2col, why_direct;
   auto im2col = mode != "direct" ? conv_candidate(s, g, samples, tiling, false, d, why_im2col) : std::nullopt;
   auto direct = mode != "im2col" ? conv_candidate(s, g, samples, tiling, true, d, why_direct) : std::nullopt;
-  if (mode == "direct" && !direct)
-    throw InputError(fmt::format("layer '{}': ConvKernel \"direct\": the direct conv kernel does not fit one tile: {}",
-                                 conv.name, why_direct));
+  if (mode != "auto" && !im2col && !direct)  // the forced variant does not fit
+    throw InputError(fmt::format("layer '{}': ConvKernel \"{}\": the {} conv kernel does not fit one tile: {}", conv.name,
+                                 mode, mode, mode == "direct" ? why_direct : why_im2col));
   if (im2col && direct) {  // "auto", both fit: the one the cost model predicts faster (im2col without a model)
     const auto cycles = [&](const LayerCandidate& c) {
       return cost ? cost->conv_kernel_cycles({c, geometry_of(g), fused_pool_geometry(model, conv, g)}) : std::nullopt;

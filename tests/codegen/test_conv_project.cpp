@@ -293,7 +293,8 @@ TEST(ConvProject, ConvThatDoesNotFitOneTileIsRefusedWithItsMemory) {
     FAIL() << "batch 128 should not fit one tile";
   } catch (const InputError& e) {
     const std::string what = e.what();
-    EXPECT_NE(what.find("conv layer 'Conv2D__' has no legal partition"), std::string::npos) << what;
+    EXPECT_NE(what.find("layer 'Conv2D__': ConvKernel \"im2col\": the im2col conv kernel does not fit"),
+              std::string::npos) << what;
     EXPECT_NE(what.find("im2col 1024"), std::string::npos) << what;  // one sample: 64 rows x 16 window columns
     EXPECT_NE(what.find("1 sample(s) per chunk"), std::string::npos) << what;
     EXPECT_NE(what.find("output 2 x 16384"), std::string::npos) << what;  // 128 x 64 positions x 2 channels
