@@ -272,7 +272,7 @@ SourceFile layer_cc(const LayerDesign& l, const DenseKernelSpec& s) {
     args.push_back("weights");
     if (p.bias >= 0) args.push_back("bias");
     if (s.output_activation && p.buffer_out) {  // the output-writing variants finish with the activation
-      args.push_back(s.prefix + "_act_table");
+      if (s.output_activation->has_table()) args.push_back(s.prefix + "_act_table");
       t += fmt::format("\n{} {{\n  aie4ml::kernels::{}<{}_cfg, {}_act_cfg>({});\n}}\n", signature(s, v),
                        output_activation_function(*s.output_activation, p.suffix), s.prefix, s.prefix, fmt::join(args, ", "));
       continue;

@@ -153,8 +153,8 @@ DenseKernelSpec dense_kernel_spec(const LayerDesign& l, const Model& m, int64_t 
   if (l.activation == "relu") s.relu = true;
   else if (is_output_activation(l.activation)) s.output_activation = output_activation_spec(l, m);
   else if (l.activation != "linear")
-    throw InputError(fmt::format("layer '{}': activation {} has no dense kernel variant (linear and relu do; softmax, "
-                                 "sigmoid and tanh as the last layer's epilogue)",
+    throw InputError(fmt::format("layer '{}': activation {} has no dense kernel variant (linear and relu do; "
+                                 "softmax, sigmoid, tanh, clip and leaky_relu as epilogues)",
                                  l.name,
                                  l.activation));
   s.rounding = rounding_of(l, y);

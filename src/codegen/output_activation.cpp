@@ -1,9 +1,13 @@
 // The output activation epilogue of the last Dense layer (see output_activation.h).
 #include "codegen/output_activation.h"
 
+#include <cmath>
+#include <cstdint>
+
 #include <fmt/format.h>
 
 #include "codegen/kernel_spec.h"
+#include "codegen/tensor_op_spec.h"
 #include "sim/reference_ops.h"
 #include "support/error.h"
 
@@ -35,10 +39,12 @@ ActivationKernelTable activation_kernel_table(const std::string& kind, const Fix
   return t;
 }
 
-bool is_output_activation(const std::string& a) { return a == "softmax" || a == "sigmoid" || a == "tanh"; }
+bool is_output_activation(const std::string& a) {
+  return a == "softmax" || a == "sigmoid" || a == "tanh" || a == "leaky_relu" || a == "clip";
+}
 
 std::string dense_output_tensor(const LayerDesign& l, const Model& m) {
-  if (!is_output_activation(l.activation)) return l.output_tensor;
+  if (!is_output_activation(l.activation) || l.activation == "leaky_relu") return l.output_tensor;
   const Op* dense = m.find_op(l.name);
   if (!dense || dense->outputs.empty())
     throw InputError(fmt::format("layer '{}': no Dense op of that name in the model", l.name));
@@ -58,7 +64,30 @@ std::string overflow_name(OverflowMode o) {
 }
 
 OpKind kind_of(const std::string& activation) {
+  if (activation == "clip") return OpKind::Clip;
   return activation == "softmax" ? OpKind::Softmax : activation == "sigmoid" ? OpKind::Sigmoid : OpKind::Tanh;
+}
+
+// kernels::piecewise_params of a LeakyReLU fused into the Dense (reference_ops.h leaky_relu_code on the
+// Dense's output codes) or a Clip after it (ClipCodes).
+std::string piecewise_params(const OutputActivationSpec& s, const Model& m, const std::string& layer) {
+  const auto limit = [](int64_t v) {
+    if (v == INT64_MIN) return std::string("aie4ml::kernels::piecewise_no_lo");
+    return v == INT64_MAX ? std::string("aie4ml::kernels::piecewise_no_hi") : fmt::format("{}LL", v);
+  };
+  if (s.kind == "leaky_relu") {
+    const Op& dense = *m.find_op(layer);
+    if (!dense.has("alpha_code") || !dense.has("alpha_frac"))
+      throw InputError(fmt::format("layer '{}': leaky_relu without alpha_code/alpha_frac (not quantised)", layer));
+    const int af = static_cast<int>(dense.get_int("alpha_frac", 0));
+    return fmt::format("{{aie4ml::kernels::piecewise_no_lo, 0, aie4ml::kernels::piecewise_no_hi, 0, {}LL, {}, {}}}",
+                       dense.get_int("alpha_code", 0),
+                       requant_step_init(s.out.frac + af, s.out, false, layer), requant_step_init(s.out.frac, s.out, false, layer));
+  }
+  const Op& clip = *m.find_op(s.op);
+  const ClipCodes c = clip_codes(clip.get_float("min", -INFINITY), clip.get_float("max", INFINITY), s.in, s.out);
+  const std::string cast = requant_step_init(s.in.frac, s.out, false, layer);
+  return fmt::format("{{{}, {}LL, {}, {}LL, 1LL, {}, {}}}", limit(c.lo_code), c.lo_out, limit(c.hi_code), c.hi_out, cast, cast);
 }
 
 std::string table_text(const std::vector<int64_t>& v) {
@@ -73,6 +102,7 @@ OutputActivationSpec output_activation_spec(const LayerDesign& l, const Model& m
   OutputActivationSpec s;
   s.kind = l.activation;
   s.dense_tensor = dense_output_tensor(l, m);
+  if (s.kind == "leaky_relu") s.op = l.name;  // fused into the Dense op itself
   for (const Op* c : m.consumers(s.dense_tensor))
     if (c->kind == kind_of(s.kind) && c->outputs.size() == 1 && c->outputs[0] == l.output_tensor) s.op = c->name;
   auto fail = [&](const std::string& why) {
@@ -88,6 +118,10 @@ OutputActivationSpec output_activation_spec(const LayerDesign& l, const Model& m
   s.y_type = container_type(yt, l.output_bytes, fmt::format("layer '{}': {} output", l.name, s.kind));
   s.features = static_cast<int>(l.out_features);
   if (l.cas_num != 1) throw fail(fmt::format("needs the whole row on one kernel (cas_num 1, not {})", l.cas_num));
+  if (s.kind == "leaky_relu" || s.kind == "clip") {
+    s.piecewise = piecewise_params(s, m, l.name);
+    return s;
+  }
   if (s.kind != "softmax") {
     const auto t = activation_kernel_table(s.kind, s.in, s.out);
     s.index_shift = t.index_shift;
@@ -122,6 +156,13 @@ std::string output_activation_definitions(const OutputActivationSpec& s, const s
         s.op, s.in.str(), s.out.str(), s.index_shift, s.in.frac - s.index_shift, s.hi_size, s.lo_bits, prefix, s.x_type,
         s.y_type, ns, ns, ns, ns, s.features, s.index_shift, s.hi_size, s.lo_bits, s.out.frac, s.out.width,
         s.out.is_signed ? "true" : "false", s.rounding, s.overflow, prefix, s.table.size(), table_text(s.table));
+  if (!s.has_table())
+    return fmt::format(
+        "\n// {} '{}' on this layer's output ({} -> {}; docs/numerics.md \"LeakyReLU and Clip\"): piecewise linear.\n"
+        "namespace {{\nstruct {}_act_cfg : aie4ml::kernels::piecewise_config_base<{}, {}, {}::tile_m, {}::tile_n,\n"
+        "    {}::batch_padded, {}::n_slice, {}> {{\n  static constexpr aie4ml::kernels::piecewise_params params = {};\n}};\n"
+        "}}  // namespace\n",
+        s.kind, s.op, s.in.str(), s.out.str(), prefix, s.x_type, s.y_type, ns, ns, ns, ns, s.features, s.piecewise);
   return fmt::format(
       "\n// {} '{}' on this layer's output ({} -> {}; docs/numerics.md \"Sigmoid and Tanh tables\"): output codes\n"
       "// by index code c = round(x / 2^{}) from {}, from the reference interpreter's table.\n"
@@ -133,7 +174,7 @@ std::string output_activation_definitions(const OutputActivationSpec& s, const s
 }
 
 std::string output_activation_function(const OutputActivationSpec& s, const std::string& suffix) {
-  return fmt::format("{}_{}", s.kind == "softmax" ? "dense_softmax" : "dense_table", suffix);
+  return fmt::format("{}_{}", s.kind == "softmax" ? "dense_softmax" : s.has_table() ? "dense_table" : "dense_piecewise", suffix);
 }
 
 std::string output_activation_header(const OutputActivationSpec& s) {

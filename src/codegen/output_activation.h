@@ -1,9 +1,10 @@
-// The output activation of a network's last Dense layer in the generated project: a final Softmax
-// (kernels/softmax.h) or Sigmoid / Tanh (kernels/activation_table.h) run as the epilogue of the layer's
-// output kernel.
-// Reads: a LayerDesign whose activation is "softmax", "sigmoid" or "tanh" (passes/fuse_output_activation.h
-//   put it there: its output_tensor is the activation's output, the Dense op of the same name writes the
-//   activation's input) and the quantised Model (the two types).
+// The activation epilogue of a Dense layer in the generated project: a final Softmax (kernels/softmax.h),
+// a Sigmoid / Tanh (kernels/activation_table.h tables; final or between layers), or a LeakyReLU / Clip
+// (the piecewise-linear epilogue of kernels/activation_table.h) run on the layer's output kernel.
+// Reads: a LayerDesign whose activation is "softmax", "sigmoid", "tanh" or "clip" (passes/
+//   fuse_output_activation.h put it there: its output_tensor is the activation's output, the Dense op of
+//   the same name writes the activation's input) or "leaky_relu" (fused into the Dense op by canonicalize:
+//   its output is the layer's) and the quantised Model (the two types, alpha, the Clip bounds).
 // Writes: the kernel parameters and the table, taken from the reference interpreter's own tables
 //   (sim/reference_ops.h softmax_table, sigmoid_table, tanh_table), so kernel and reference share every
 //   entry; and the text the layer's kernel source needs.
@@ -41,7 +42,7 @@ struct ActivationKernelTable {
 ActivationKernelTable activation_kernel_table(const std::string& kind, const FixedType& in, const FixedType& out);
 
 struct OutputActivationSpec {
-  std::string kind;               // "softmax" | "sigmoid" | "tanh"
+  std::string kind;               // "softmax" | "sigmoid" | "tanh" | "leaky_relu" | "clip"
   std::string op;                 // the model's activation op
   std::string dense_tensor;       // the Dense's own output (the activation's input)
   FixedType in, out;
@@ -55,9 +56,12 @@ struct OutputActivationSpec {
   // Softmax: uint32 exp tables hi then lo; Sigmoid/Tanh: output codes from index_lo
   std::vector<int64_t> table;
   int index_lo = 0;
+  // LeakyReLU / Clip: the kernels::piecewise_params initialiser (no table)
+  std::string piecewise;
+  bool has_table() const { return piecewise.empty(); }
 };
 
-bool is_output_activation(const std::string& activation);  // softmax, sigmoid, tanh
+bool is_output_activation(const std::string& activation);  // softmax, sigmoid, tanh, leaky_relu, clip
 
 // The Dense's own output tensor of a layer (the activation's input when one is fused).
 std::string dense_output_tensor(const LayerDesign& l, const Model& m);

@@ -48,14 +48,19 @@ const char* overflow_name(OverflowMode o) {
   return "wrap";
 }
 
-// requantize(v, from_frac, to) (fixed_point.h) as a kernels/tensor_ops.h requant_step initialiser.
-std::string step(int from_frac, const FixedType& t, bool relu, const LayerDesign& l) {
+std::string step_text(int from_frac, const FixedType& t, bool relu, const std::string& layer, const char* tr,
+                      const char* ov) {
   const int shift = from_frac - t.frac;
   if (shift > 40 || shift < -40)
     throw InputError(fmt::format("layer '{}': a scale change of 2^{} is outside what the tensor-op kernel shifts (+-40)",
-                                 l.name, -shift));
-  return fmt::format("{{{}, {}, {}, tr::{}, ov::{}, {}}}", shift, t.width, t.is_signed ? "true" : "false",
-                     rounding_name(t.rounding), overflow_name(t.overflow), relu ? "true" : "false");
+                                 layer, -shift));
+  return fmt::format("{{{}, {}, {}, {}::{}, {}::{}, {}}}", shift, t.width, t.is_signed ? "true" : "false", tr,
+                     rounding_name(t.rounding), ov, overflow_name(t.overflow), relu ? "true" : "false");
+}
+
+// requantize(v, from_frac, to) (fixed_point.h) as a kernels/tensor_ops.h requant_step initialiser.
+std::string step(int from_frac, const FixedType& t, bool relu, const LayerDesign& l) {
+  return step_text(from_frac, t, relu, l.name, "tr", "ov");
 }
 
 // The Relu / Quantize ops between the op's output and the layer's output tensor, as steps.
@@ -77,6 +82,10 @@ std::vector<std::string> epilogue(const LayerDesign& l, const Model& m, const Op
 std::string array_init(const std::vector<std::string>& v) { return fmt::format("{{{}}}", fmt::join(v, ", ")); }
 
 }  // namespace
+
+std::string requant_step_init(int from_frac, const FixedType& to, bool relu, const std::string& layer) {
+  return step_text(from_frac, to, relu, layer, "aie4ml::kernels::tensor_rounding", "aie4ml::kernels::tensor_overflow");
+}
 
 DenseKernelSpec tensor_op_kernel_spec(const LayerDesign& l, const Model& m, int64_t batch) {
   const Op* op = m.find_op(l.name);

@@ -17,4 +17,8 @@ namespace aie4ml::codegen {
 
 DenseKernelSpec tensor_op_kernel_spec(const LayerDesign& layer, const Model& model, int64_t batch);
 
+// requantize(v, from_frac, to) (ir/fixed_point.h) as a fully qualified kernels/tensor_ops.h requant_step
+// initialiser (also the steps of the piecewise activation epilogues, codegen/output_activation.h).
+std::string requant_step_init(int from_frac, const FixedType& to, bool relu, const std::string& layer);
+
 }  // namespace aie4ml::codegen

@@ -16,15 +16,6 @@ int container_bytes(const NumericType& t) {
   return t.fixed.width <= 8 ? 1 : (t.fixed.width <= 16 ? 2 : 0);
 }
 
-std::optional<std::string> activation_name(OpKind k) {
-  switch (k) {
-    case OpKind::Softmax: return "softmax";
-    case OpKind::Sigmoid: return "sigmoid";
-    case OpKind::Tanh: return "tanh";
-    default: return std::nullopt;
-  }
-}
-
 // Why `op` cannot be the epilogue of `layer` (nullopt: it can).
 std::optional<std::string> refusal(const Op& op, const LayerDesign& layer, const Model& m) {
   const std::string& x = op.inputs.at(0);
@@ -45,7 +36,39 @@ std::optional<std::string> refusal(const Op& op, const LayerDesign& layer, const
   return std::nullopt;
 }
 
+bool is_elementwise_epilogue(OpKind k) { return k == OpKind::Sigmoid || k == OpKind::Tanh || k == OpKind::Clip; }
+
 }  // namespace
+
+std::optional<std::string> activation_name(OpKind k) {
+  switch (k) {
+    case OpKind::Softmax: return "softmax";
+    case OpKind::Sigmoid: return "sigmoid";
+    case OpKind::Tanh: return "tanh";
+    case OpKind::Clip: return "clip";
+    default: return std::nullopt;
+  }
+}
+
+const Op* hidden_activation_of(const Model& m, const Op& dense) {
+  if (dense.kind != OpKind::Dense || dense.outputs.size() != 1 || dense.get_string("activation", "linear") != "linear")
+    return nullptr;
+  const std::string& x = dense.outputs[0];
+  const auto readers = m.consumers(x);
+  if (readers.size() != 1 || std::count(m.outputs.begin(), m.outputs.end(), x)) return nullptr;
+  const Op& op = *readers[0];
+  if (!is_elementwise_epilogue(op.kind) || op.inputs.size() != 1 || op.outputs.size() != 1) return nullptr;
+  const std::string& y = op.outputs[0];
+  if (m.consumers(y).empty() || std::count(m.outputs.begin(), m.outputs.end(), y)) return nullptr;  // output: fuse_output_activation
+  const int bx = container_bytes(m.tensor(x).type), by = container_bytes(m.tensor(y).type);
+  return bx != 0 && bx == by ? &op : nullptr;
+}
+
+bool is_hidden_activation(const Model& m, const Op& op) {
+  if (!is_elementwise_epilogue(op.kind) || op.inputs.size() != 1) return false;
+  const Op* dense = m.producer(op.inputs[0]);
+  return dense && hidden_activation_of(m, *dense) == &op;
+}
 
 void fuse_output_activation(PartitionResult& parts, const Model& m, const Config& config,
                             std::map<std::string, std::string>* why_not) {

@@ -12,6 +12,7 @@
 
 #include "device/kernel_library.h"
 #include "passes/allocate_buffers.h"
+#include "passes/fuse_output_activation.h"
 #include "passes/partition_conv.h"
 #include "passes/partition_tensor_ops.h"
 #include "support/error.h"
@@ -228,6 +229,9 @@ void check_override_ranges(const LayerShape& s, const LayerConfig& o, const Devi
   if (o.cascade_num && *o.cascade_num > d.compute_rows)
     throw InputError(fmt::format("layer '{}': CascadeNum {} exceeds the {} compute rows of {}", s.name, *o.cascade_num,
                                  d.compute_rows, d.name));
+  if (o.cascade_num && *o.cascade_num != 1 && s.one_chain)
+    throw InputError(fmt::format("layer '{}': CascadeNum {}: its activation epilogue (Sigmoid, Tanh, Clip, "
+                                 "LeakyRelu) needs the whole row on one kernel (CascadeNum 1)", s.name, *o.cascade_num));
   if (o.tiling) {
     const auto& shapes = s.tilings;
     if (std::find(shapes.begin(), shapes.end(), *o.tiling) == shapes.end()) {
@@ -305,6 +309,10 @@ LayerDesign lower_layer(const Op& op, const Model& model, const LayerCandidate& 
   l.weight_tensor = op.inputs[1];
   l.bias_tensor = op.inputs.size() > 2 ? op.inputs[2] : "";
   l.output_tensor = op.outputs[0];
+  if (const Op* act = hidden_activation_of(model, op)) {  // a Sigmoid/Tanh between layers: its epilogue
+    l.activation = *activation_name(act->kind);
+    l.output_tensor = act->outputs[0];
+  }
   l.input_type = model.tensor(l.input_tensor).type.str();
   l.weight_type = model.tensor(l.weight_tensor).type.str();
   l.output_type = model.tensor(l.output_tensor).type.str();
@@ -431,7 +439,8 @@ ArrayRegion array_region(const Model& model) {
   const auto pools = fused_pools(model);  // MaxPools the conv kernel applies (partition_conv.h)
   const auto tensor_ops = tensor_op_region(model);  // Add / Concat / pools between layers (partition_tensor_ops.h)
   for (auto& op : model.ops) {
-    if (views.count(op.name) || pools.count(op.name) || tensor_ops.fused.count(op.name)) {
+    if (views.count(op.name) || pools.count(op.name) || tensor_ops.fused.count(op.name) ||
+        is_hidden_activation(model, op)) {  // the last: the epilogue of the Dense before it
       after.insert(op.outputs.begin(), op.outputs.end());
       continue;
     }
@@ -517,6 +526,8 @@ LayerShape layer_shape(const Model& model, const Op& op, const Config& config, c
     s.in_features = w.shape[0];
     s.out_features = w.shape[1];
     s.batch = config.batch_size * rows_per_sample;  // GEMM rows: batch x tokens
+    // Activation epilogues on the output kernel need the whole row there (kernels/activation_table.h).
+    s.one_chain = hidden_activation_of(model, op) != nullptr || op.get_string("activation", "linear") == "leaky_relu";
   }
   const auto in = operand(x, op.name, "input", 16), wt = operand(w, op.name, "weight", 16),
              out = operand(y, op.name, "output", 32);
@@ -592,7 +603,7 @@ std::vector<LayerCandidate> enumerate_candidates(const LayerShape& s, const Laye
   const int l_lo = o && o->cascade_length ? *o->cascade_length : 1;
   const int l_hi = o && o->cascade_length ? *o->cascade_length : max_l;
   const int c_lo = o && o->cascade_num ? *o->cascade_num : 1;
-  const int c_hi = o && o->cascade_num ? *o->cascade_num : max_c;
+  const int c_hi = o && o->cascade_num ? *o->cascade_num : (s.one_chain ? 1 : max_c);
   const MmulShape tiling = o && o->tiling ? *o->tiling : s.default_tiling;
   std::vector<LayerCandidate> out;
   for (int l = l_lo; l <= l_hi; ++l)

@@ -38,6 +38,7 @@ struct LayerShape {
   bool has_bias = false;
   std::vector<MmulShape> tilings;             // mmul shapes both the device and the kernels support
   MmulShape default_tiling{4, 8, 8};
+  bool one_chain = false;                     // a Sigmoid/Tanh epilogue between layers: cas_num 1 only
 };
 
 // One legal way to map a layer: cas_num chains x cas_length cascaded kernels.

@@ -58,8 +58,19 @@ class Search {
  public:
   Search(const PlacementProblem& p, const PlacementOptions& o)
       : p_(p), o_(o), n_(static_cast<int>(p.width.size())), grid_(p.columns, p.rows), pos_(n_), placed_(n_, false),
-        preds_(n_) {
+        preds_(n_), producers_(n_), consumers_(n_) {
     for (auto [a, b] : p.edges) preds_[b].push_back(a);
+    for (auto [a, b] : p.edges)
+      if (a != b) {
+        producers_[b].push_back(a);
+        consumers_[a].push_back(b);
+      }
+    for (int i = 0; i < n_; ++i) {
+      for (auto* list : {&producers_[i], &consumers_[i]}) {
+        std::sort(list->begin(), list->end());
+        list->erase(std::unique(list->begin(), list->end()), list->end());
+      }
+    }
     topo_ = topological_order();
     for (int i = 0; i < n_; ++i)
       if (p.fixed[i]) place_at(i, *p.fixed[i]);
@@ -85,7 +96,7 @@ class Search {
   // `start`: when the whole placement began (the time limit also covers building the incumbent).
   PlacementSolution run(std::chrono::steady_clock::time_point start) {
     start_ = start;
-    root_lb_ = fixed_cost_ + rest_lb_[0] + path_bound();
+    root_lb_ = fixed_cost_ + rest_lb_[0] + edge_bound();
     const bool aborted = dfs(0, fixed_cost_);
     PlacementSolution s;
     s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -158,6 +169,32 @@ class Search {
     return best;
   }
 
+  // Lower bound on the edge costs still to come (edges with an unplaced end). Of the edges from one
+  // producer to distinct consumers at most one costs 0: two consumers at the producer's output column and
+  // row would share their origin. Likewise of the edges from distinct producers into one consumer: two
+  // producers ending at its input column in its row would share a tile. Every other edge costs at least
+  // min(1, lambda) (integer gaps and offsets). The fan-out and fan-in groups share edges, so the bound is
+  // the larger of their sums, and it shares edges with the path bound too: the larger of the two is taken.
+  double edge_bound() const {
+    const double unit = std::min(1.0, o_.lambda);
+    const auto group_bound = [&](const std::vector<std::vector<int>>& ends, bool out) {
+      int64_t forced = 0;
+      for (int i = 0; i < n_; ++i) {
+        int uncounted = 0;
+        bool counted_zero = false;
+        for (int j : ends[i]) {
+          const int from = out ? i : j, to = out ? j : i;
+          if (!placed_[from] || !placed_[to]) ++uncounted;
+          else if (edge_cost(p_, from, pos_[from], pos_[to], o_) < kEps) counted_zero = true;
+        }
+        forced += std::max(0, uncounted - (counted_zero ? 0 : 1));
+      }
+      return static_cast<double>(forced);
+    };
+    const double fan = unit * std::max(group_bound(consumers_, true), group_bound(producers_, false));
+    return std::max(path_bound(), fan);
+  }
+
   bool out_of_budget() {
     if (nodes_ >= o_.node_limit) {
       stopped_by_ = "node_limit";
@@ -181,7 +218,7 @@ class Search {
       }
       return false;
     }
-    const double node_bound = partial + rest_lb_[depth] + path_bound();
+    const double node_bound = partial + rest_lb_[depth] + edge_bound();
     if (node_bound >= best_cost_ - kEps) return false;
     if (out_of_budget()) {
       frontier_lb_ = std::min(frontier_lb_, node_bound);
@@ -220,6 +257,7 @@ class Search {
   std::vector<TileCoord> pos_;
   std::vector<bool> placed_;
   std::vector<std::vector<int>> preds_;
+  std::vector<std::vector<int>> producers_, consumers_;  // distinct, self-edges left out (edge_bound)
   std::vector<int> topo_;
   std::vector<int> order_;            // free layers, topological order
   std::vector<double> rest_lb_;       // lower bound of the layers order_[d..]

@@ -7,7 +7,9 @@ namespace aie4ml::perf {
 
 int64_t epilogue_cycles(const LayerDesign& l, const EpilogueCycleParams& p) {
   const bool softmax = l.activation == "softmax";
-  if (!softmax && l.activation != "sigmoid" && l.activation != "tanh") return 0;
+  if (!softmax && l.activation != "sigmoid" && l.activation != "tanh" && l.activation != "leaky_relu" &&
+      l.activation != "clip")
+    return 0;
   const double rows = static_cast<double>(l.batch_padded);
   const double features = static_cast<double>(l.out_features), padding = static_cast<double>(l.n_slice - l.out_features);
   const double per_row = softmax ? p.softmax_row + features * p.softmax_element : features * p.table_element;

@@ -17,7 +17,8 @@ struct EpilogueCycleParams {
   double softmax_element = 30;   // max pass, index + two table loads, 64-bit product, rounding + sum,
                                  // quotient + correction + rounding + store
   double softmax_row = 120;      // the reciprocal: one software 64-bit division, loop overheads
-  double table_element = 6;      // index rounding, table load, store
+  double table_element = 6;      // index rounding, table load, store (also LeakyReLU / Clip: compares,
+                                 // a multiply, the rounding shift and saturation)
   double padding_element = 1;    // zero store per padding column
 };
 

@@ -554,18 +554,7 @@ std::unique_ptr<Kernel<int64_t>> unary(const Model& m, const Op& op, std::functi
 }
 
 std::unique_ptr<Kernel<int64_t>> clip_kernel(const Model& m, const Op& op, const FixedType& x, const FixedType& y) {
-  // Clip to the real bounds, then cast: x < lo exactly when the code is below ceil(lo * 2^frac), and
-  // x > hi when it is above floor(hi * 2^frac); a clipped value is the bound itself, cast into y.
-  const double lo = op.get_float("min", -INFINITY), hi = op.get_float("max", INFINITY);
-  const FixedType floor_type{64, x.frac, true, RoundingMode::Trn, OverflowMode::Sat};
-  const int64_t lo_code = std::isinf(lo) ? INT64_MIN : -quantize(-lo, floor_type);  // ceil(lo * 2^frac)
-  const int64_t hi_code = std::isinf(hi) ? INT64_MAX : quantize(hi, floor_type);    // floor(hi * 2^frac)
-  const int64_t lo_out = std::isinf(lo) ? 0 : quantize(lo, y), hi_out = std::isinf(hi) ? 0 : quantize(hi, y);
-  return unary(m, op, [=](int64_t v) {
-    if (v < lo_code) return lo_out;
-    if (v > hi_code) return hi_out;
-    return requantize(v, x.frac, y);
-  });
+  return unary(m, op, clip_codes(op.get_float("min", -INFINITY), op.get_float("max", INFINITY), x, y));
 }
 
 }  // namespace

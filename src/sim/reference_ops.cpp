@@ -58,6 +58,23 @@ int64_t leaky_relu_code(int64_t q, int64_t alpha_code, int alpha_frac, const Fix
   return requantize(static_cast<int128>(q) * alpha_code, out.frac + alpha_frac, out);
 }
 
+ClipCodes clip_codes(double lo, double hi, const FixedType& x, const FixedType& y) {
+  // x < lo exactly when the code is below ceil(lo * 2^frac), x > hi when above floor(hi * 2^frac).
+  const FixedType floor_type{64, x.frac, true, RoundingMode::Trn, OverflowMode::Sat};
+  ClipCodes c;
+  c.x = x;
+  c.y = y;
+  if (!std::isinf(lo)) c.lo_code = -quantize(-lo, floor_type), c.lo_out = quantize(lo, y);
+  if (!std::isinf(hi)) c.hi_code = quantize(hi, floor_type), c.hi_out = quantize(hi, y);
+  return c;
+}
+
+int64_t ClipCodes::operator()(int64_t v) const {
+  if (v < lo_code) return lo_out;
+  if (v > hi_code) return hi_out;
+  return requantize(v, x.frac, y);
+}
+
 FixedType activation_index_type(const FixedType& in) {
   const int frac = std::min(in.frac, 7);
   return FixedType{12, frac, true, RoundingMode::RndConv, OverflowMode::Sat};

@@ -35,6 +35,16 @@ int128 round_div(int128 num, int128 den, RoundingMode mode);
 // becomes requantize(q * alpha_code, out.frac + alpha_frac, out).
 int64_t leaky_relu_code(int64_t q, int64_t alpha_code, int alpha_frac, const FixedType& out);
 
+// Clip to the real bounds [lo, hi] of input codes of type x, then the cast into y: a code below lo_code
+// (= ceil(lo 2^x.frac)) gives lo_out (= lo cast into y), above hi_code (= floor(hi 2^x.frac)) hi_out, any
+// other requantize(code, x.frac, y). An infinite bound never clips (code limit INT64_MIN / INT64_MAX).
+struct ClipCodes {
+  int64_t lo_code = INT64_MIN, hi_code = INT64_MAX, lo_out = 0, hi_out = 0;
+  FixedType x, y;
+  int64_t operator()(int64_t v) const;
+};
+ClipCodes clip_codes(double lo, double hi, const FixedType& x, const FixedType& y);
+
 // Sigmoid and Tanh are tables indexed by the input requantised into
 // activation_index_type(in) = ap_fixed<12, 12 - min(in.frac, 7), AP_RND_CONV, AP_SAT>: exact per code
 // for inputs of at most 12 bits and frac <= 7; otherwise resolution 2^-7 over [-16, 16).

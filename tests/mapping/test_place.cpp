@@ -106,6 +106,60 @@ TEST(Placement, CutShortTheLowerBoundStaysBelowTheOptimum) {
   EXPECT_GT(cut_short, 0);  // the limit really cut searches short
 }
 
+// Graph-shaped dataflow (fan-out, fan-in, repeated edges): random DAGs under two vertical weights, with
+// the search both complete and cut short. The fan-out / fan-in bound must never exceed the optimum.
+PlacementProblem random_dag(std::mt19937& rng, int layers, int cols, int rows) {
+  auto p = random_problem(rng, layers, cols, rows);
+  p.edges.clear();
+  std::uniform_int_distribution<int> coin(0, 2);
+  for (int b = 1; b < layers; ++b) {
+    p.edges.emplace_back(std::uniform_int_distribution<int>(0, b - 1)(rng), b);  // connected
+    for (int a = 0; a < b; ++a)
+      if (coin(rng) == 0) p.edges.emplace_back(a, b);  // extra producers: fan-in, fan-out, repeats
+  }
+  return p;
+}
+
+TEST(Placement, DagsMatchExhaustiveSearchAndBoundsStayBelowTheOptimum) {
+  std::mt19937 rng(424242);
+  for (double lambda : {1.0, 0.5}) {
+    for (int trial = 0; trial < 8; ++trial) {
+      auto p = random_dag(rng, 4, 8, 4);  // always fits: widths <= 2
+      PlacementOptions o;
+      o.lambda = lambda;
+      const double truth = brute_force(p, o.lambda, o.mu);
+      ASSERT_TRUE(std::isfinite(truth)) << "trial " << trial;
+      const auto full = solve_placement(p, o);
+      EXPECT_NEAR(full.report.cost, truth, 1e-9) << "lambda " << lambda << " trial " << trial;
+      EXPECT_TRUE(full.report.optimal);
+      o.node_limit = 3;
+      const auto cut = solve_placement(p, o);
+      EXPECT_LE(cut.report.lower_bound, truth + 1e-9) << "lambda " << lambda << " trial " << trial;
+      EXPECT_GE(cut.report.cost, truth - 1e-9);
+    }
+  }
+}
+
+// A residual block and a concat (two joins of two producers each, as in a small ResNet): the fan-in bound
+// alone equals the optimum, so a handful of nodes proves it where the path bound needed many.
+TEST(Placement, JoinsAreProvedOptimalQuickly) {
+  PlacementProblem p;
+  p.columns = 12;
+  p.rows = 4;
+  // 0 conv1 -> 1 conv2 -> 3 add <- 2 skip; 3 add -> 5 cat <- 4 branch; 5 -> 6 pool -> 7 gap -> 8 fc
+  p.width.assign(9, 1);
+  p.height.assign(9, 1);
+  p.edges = {{0, 1}, {1, 3}, {2, 3}, {3, 5}, {4, 5}, {5, 6}, {6, 7}, {7, 8}};
+  p.fixed.assign(9, std::nullopt);
+  p.seed.assign(9, std::nullopt);
+  PlacementOptions o;
+  o.node_limit = 50;
+  const auto sol = solve_placement(p, o);
+  EXPECT_TRUE(sol.report.optimal);
+  EXPECT_EQ(sol.report.stopped_by, "complete");
+  EXPECT_NEAR(sol.report.cost, 2.0, 1e-9);  // each join has one producer a column or a row away
+}
+
 TEST(Placement, FixedLayersStayAndOthersFollow) {
   PlacementProblem p;
   p.columns = 10;

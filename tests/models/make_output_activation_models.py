@@ -4,6 +4,9 @@ array (tests/scripts/verify_output_activations.sh; kernels/softmax.h, kernels/ac
 
 Writes DIR/output_activation/heads.onnx: x[N,12] -> Gemm+Relu (24) -> three heads on the hidden layer:
   Gemm (6) -> Softmax  (output "probs"),  Gemm (3) -> Sigmoid ("flags"),  Gemm (4) -> Tanh ("angles").
+and DIR/output_activation/hidden.onnx, activations between layers (Dense epilogues on the array):
+  x[N,16] -> Gemm (40) -> Tanh -> Gemm (24) -> Sigmoid -> Gemm (20) -> LeakyRelu(0.1) -> Gemm (12)
+  -> Clip [0, 1.5] -> Gemm (5) -> Clip [-1, 1] -> y
 Weights are scaled so the heads' logits span several units (the tables' interesting range).
 Deterministic: fixed seed. Usage: make_output_activation_models.py --out DIR
 """
@@ -41,12 +44,34 @@ def heads_model():
     return model
 
 
+def hidden_model():
+    rng = np.random.default_rng(4321)
+    nodes, inits = [], []
+    t = gemm(nodes, inits, "fc1", "x", 16, 40, rng, 2.0)
+    nodes.append(helper.make_node("Tanh", [t], ["t1"], name="tanh1"))
+    s = gemm(nodes, inits, "fc2", "t1", 40, 24, rng, 3.0)
+    nodes.append(helper.make_node("Sigmoid", [s], ["s2"], name="sigmoid2"))
+    l3 = gemm(nodes, inits, "fc3", "s2", 24, 20, rng, 3.0)
+    nodes.append(helper.make_node("LeakyRelu", [l3], ["l3"], name="leaky3", alpha=0.1))
+    c4 = gemm(nodes, inits, "fc4", "l3", 20, 12, rng, 3.0)
+    inits += [numpy_helper.from_array(np.array(v, np.float32), n) for n, v in (("lo4", 0.0), ("hi4", 1.5), ("lo5", -1.0), ("hi5", 1.0))]
+    nodes.append(helper.make_node("Clip", [c4, "lo4", "hi4"], ["c4"], name="clip4"))
+    y = gemm(nodes, inits, "fc5", "c4", 12, 5, rng, 2.0)
+    nodes.append(helper.make_node("Clip", [y, "lo5", "hi5"], ["y"], name="clip5"))
+    graph = helper.make_graph(nodes, "hidden", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 16])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 5])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="aie4ml-tests")
+    onnx.checker.check_model(model)
+    return model
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     out = os.path.join(ap.parse_args().out, "output_activation")
     os.makedirs(out, exist_ok=True)
     onnx.save(heads_model(), os.path.join(out, "heads.onnx"))
+    onnx.save(hidden_model(), os.path.join(out, "hidden.onnx"))
 
 
 if __name__ == "__main__":

@@ -63,8 +63,11 @@ TEST(Search, MarginIsAgainstTheNextBest) {
   const double a = r.search.candidates[r.search.chosen].latency_ns;
   const double b = r.search.candidates[r.search.next_best].latency_ns;
   EXPECT_NEAR(r.search.margin, (b - a) / a, 1e-12);
-  for (size_t i = 0; i < r.search.candidates.size(); ++i)
-    if (static_cast<int>(i) != r.search.chosen) EXPECT_LE(b, r.search.candidates[i].latency_ns);
+  for (size_t i = 0; i < r.search.candidates.size(); ++i) {
+    if (static_cast<int>(i) != r.search.chosen) {
+      EXPECT_LE(b, r.search.candidates[i].latency_ns);
+    }
+  }
   const auto j = r.search.to_json(5);
   EXPECT_EQ(j["candidates_tried"], r.search.candidates.size());
   EXPECT_EQ(j["candidates"].size(), 5u);

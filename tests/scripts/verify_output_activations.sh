@@ -6,6 +6,11 @@
 # compiles with all three ops as epilogues of their heads' last Dense (design.json: no host_ops,
 # activations softmax / sigmoid / tanh) and `aie4ml verify` proves the project bit-exact on 500 random
 # samples, the three activation outputs included.
+# Activations between layers (hidden.onnx: Dense -> Tanh -> Dense -> Sigmoid -> Dense -> LeakyRelu -> Dense
+# -> Clip -> Dense -> Clip): each becomes the epilogue of the Dense before it (tables for Tanh/Sigmoid, the
+# piecewise-linear epilogue for LeakyRelu/Clip, the final Clip too), on one chain; in 8 and 16 bits
+# `verify --samples 200` is bit-exact on every layer. A forced CascadeNum 2 on such a layer is refused
+# naming it (exit 2).
 # Env (set by CTest): AIE4ML, AIE4ML_TEST_DATA, AIE4ML_PYTHON. Exit 77 = skipped.
 set -euo pipefail
 PY=${AIE4ML_PYTHON:-/usr/bin/python3}
@@ -49,4 +54,31 @@ set +e
 rc=$?
 set -e
 [ "$rc" -eq 1 ] && grep -q "first mismatch: layer angle" "$work/mutant.log" || { cat "$work/mutant.log"; fail "a corrupted Tanh table was not caught (exit $rc)"; }
-echo "PASS (Softmax, Sigmoid, Tanh heads in 16 bits on the array: bit-exact 500/500; corrupted table caught)"
+hidden=${AIE4ML_TEST_DATA}/output_activation/hidden.onnx
+for prec in "ap_fixed<8,3>" "ap_fixed<16,6>"; do
+  echo "{\"Model\": {\"Precision\": \"$prec\", \"BatchSize\": 8}}" > "$work/hidden.json"
+  rm -rf "$work/hidden"
+  "$AIE4ML" compile "$hidden" -c "$work/hidden.json" -o "$work/hidden" > "$work/hidden.log" 2>&1 || { cat "$work/hidden.log"; fail "hidden $prec: compile"; }
+  "$PY" - "$work/hidden/design.json" <<'PY' || fail "hidden $prec: the hidden activations should be Dense epilogues"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["host_ops"] == [], d["host_ops"]
+got = {l["name"]: (l["activation"], l["output_tensor"], l["cas_num"]) for l in d["layers"]}
+want = {"fc1": ("tanh", "t1", 1), "fc2": ("sigmoid", "s2", 1), "fc3": ("leaky_relu", "l3", 1), "fc4": ("clip", "c4", 1),
+        "fc5": ("clip", "y", 1)}
+assert got == want, got
+assert [l["input_tensor"] for l in d["layers"]] == ["x", "t1", "s2", "l3", "c4"]
+PY
+  "$AIE4ML" verify "$work/hidden" --samples 200 > "$work/hidden.verify" 2>&1 || { cat "$work/hidden.verify"; fail "hidden $prec: verify"; }
+  grep -q "^bit-exact: 200/200 samples$" "$work/hidden.verify" && grep -q "^layers bit-exact: fc1, fc2, fc3, fc4, fc5$" "$work/hidden.verify" ||
+    { cat "$work/hidden.verify"; fail "hidden $prec: not bit-exact"; }
+done
+echo '{"Model": {"Precision": "ap_fixed<8,3>", "BatchSize": 8}, "LayerName": {"fc1": {"CascadeNum": 2}}}' > "$work/hidden.json"
+set +e
+"$AIE4ML" compile "$hidden" -c "$work/hidden.json" -o "$work/hidden_bad" > "$work/hidden_bad.log" 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 2 ] && grep -q "layer 'fc1': CascadeNum 2: its activation epilogue" "$work/hidden_bad.log" && [ ! -e "$work/hidden_bad" ] ||
+  { cat "$work/hidden_bad.log"; fail "a forced CascadeNum 2 under a hidden Tanh should be refused (exit $rc)"; }
+echo "PASS (Softmax, Sigmoid, Tanh heads in 16 bits on the array: bit-exact 500/500; corrupted table caught;" \
+     "Tanh/Sigmoid/LeakyRelu/Clip epilogues between layers bit-exact 200/200 in 8 and 16 bits)"
