@@ -10,7 +10,8 @@
 // rows of its out_features real channels (conv_single_rows), so the memory-tile writer needs no padding.
 // With a fused MaxPool (LayerDesign::pool) the repack writes the pooled positions instead: the tensor is
 // [batch, POH x POW x C_out], the max of each pool window's output codes.
-// A conv layer is one kernel (cas_length = cas_num = 1).
+// A conv layer is one kernel (cas_length = cas_num = 1). Kernel variant "conv_direct" (kernels/conv_direct.h)
+// instead: no im2col buffer, GEMM K = taps x CI padded to tile_k (k = tap * CIp + ci), the rest as above.
 // Reads/writes nothing; pure functions of a LayerDesign.
 #pragma once
 #include <cstdint>
@@ -38,8 +39,19 @@ inline int64_t out_positions(const LayerDesign& l) { return l.is_conv() ? pooled
 inline int64_t window(const LayerDesign& l) { return l.is_conv() ? l.conv[KH] * l.conv[KW] * l.conv[CI] : l.in_features; }
 // GEMM rows of one batch: batch x output positions (a dense layer: batch x rows_per_sample).
 inline int64_t gemm_rows(const LayerDesign& l, int64_t batch) { return batch * positions(l); }
-// GEMM K of the layer (real): the window for a conv, the input features for a dense layer.
-inline int64_t gemm_k(const LayerDesign& l) { return l.is_conv() ? window(l) : l.in_features; }
+// A conv layer running the direct kernel (kernels/conv_direct.h, variant "conv_direct").
+inline bool is_direct(const LayerDesign& l) {
+  return l.is_conv() && !l.kernels.empty() && l.kernels.front().variant == "conv_direct";
+}
+// The direct kernel's GEMM K: taps x input channels padded to tile_k.
+inline int64_t direct_k(const LayerDesign& l) {
+  return l.conv[KH] * l.conv[KW] * ((l.conv[CI] + l.tile_k - 1) / l.tile_k * l.tile_k);
+}
+// GEMM K of the layer (real): the window for an im2col conv, taps x padded channels for a direct conv,
+// the input features for a dense layer.
+inline int64_t gemm_k(const LayerDesign& l) {
+  return is_direct(l) ? direct_k(l) : l.is_conv() ? window(l) : l.in_features;
+}
 // Per-sample elements of the layer's output tensor as the array holds it.
 inline int64_t output_elements(const LayerDesign& l) { return out_positions(l) * l.out_features; }
 // One copy of a kernel's input buffer.
@@ -64,7 +76,10 @@ inline int64_t chunk_rows_padded(const LayerDesign& l) {
 }
 // The conv kernel's tile-local working buffers (0 for dense layers): the im2col A matrix and the tiled
 // GEMM result it repacks into its output rows, both for one chunk.
-inline int64_t im2col_bytes(const LayerDesign& l) { return l.is_conv() ? chunk_rows_padded(l) * l.k_slice * l.input_bytes : 0; }
+// (The direct kernel has no im2col buffer: 0.)
+inline int64_t im2col_bytes(const LayerDesign& l) {
+  return l.is_conv() && !is_direct(l) ? chunk_rows_padded(l) * l.k_slice * l.input_bytes : 0;
+}
 inline int64_t out_tiles_bytes(const LayerDesign& l) {
   return l.is_conv() ? chunk_rows_padded(l) * l.n_slice * l.output_bytes : 0;
 }

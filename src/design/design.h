@@ -34,6 +34,9 @@
 //    "host_ops": [{"name", "op", "stage": "before" | "after"}],
 //    "placement": {"method", "cost", "lower_bound", "optimal", "nodes", "stopped_by"}}
 //
+// Conv kernel variants (kernels[].variant): "conv_single" runs the im2col kernel (kernels/conv.h
+// conv_single_rows), "conv_direct" the direct kernel (kernels/conv_direct.h conv_direct_rows: no "im2col"
+// buffer; its K, k_slice / in_padded, is taps x input channels padded to tile_k, k = tap * CIp + ci).
 // Optional layer keys (written only when set): "conv" and "pool" (conv geometry, fused MaxPool),
 // "conv_chunk" (a conv kernel that runs the batch in chunks of that many samples; absent: one chunk),
 // "input_order" (a Dense reading a conv output through views), and for tensor-op layers (op "Add",
@@ -97,7 +100,8 @@ struct BufferAlloc {
 
 struct KernelInstance {
   std::string name;       // "<layer>_c<chain>_p<position>"
-  std::string variant;    // "dense_single" | "dense_first" | "dense_middle" | "dense_last" | "conv_single" | "tensor_op"
+  std::string variant;    // "dense_single" | "dense_first" | "dense_middle" | "dense_last" | "conv_single" | "conv_direct"
+                          // | "tensor_op"
   int chain = 0;          // 0..cas_num-1 (output-feature slice)
   int position = 0;       // 0..cas_length-1 (input-feature slice, west to east along the cascade)
   Range k_range, n_range; // slice of the layer's padded input and output features

@@ -82,7 +82,7 @@ struct Parser {
 
   LayerConfig layer(const json& j, const std::string& path) const {
     object(j, path);
-    warn_unknown(j, path, {"Precision", "CascadeLength", "CascadeNum", "Tiling", "Placement", "Target"});
+    warn_unknown(j, path, {"Precision", "CascadeLength", "CascadeNum", "Tiling", "Placement", "Target", "ConvKernel"});
     LayerConfig c;
     if (j.contains("Precision")) c.precision = layer_precision(j["Precision"], path + ".Precision");
     if (j.contains("CascadeLength")) c.cascade_length = positive_int(j["CascadeLength"], path + ".CascadeLength", 1);
@@ -97,6 +97,12 @@ struct Parser {
       if (!t.is_string() || (t != "aie" && t != "host"))
         fail(path + ".Target", fmt::format("expected \"aie\" or \"host\", got {}", t.dump()));
       c.target = t.get<std::string>();
+    }
+    if (j.contains("ConvKernel")) {  // which conv kernel a conv layer runs (passes/partition_conv.h)
+      const json& k = j["ConvKernel"];
+      if (!k.is_string() || (k != "im2col" && k != "direct" && k != "auto"))
+        fail(path + ".ConvKernel", fmt::format("expected \"im2col\", \"direct\" or \"auto\", got {}", k.dump()));
+      c.conv_kernel = k.get<std::string>();
     }
     return c;
   }
@@ -196,6 +202,7 @@ json Config::to_json() const {
     if (l.tiling) e["Tiling"] = *l.tiling;
     if (l.placement) e["Placement"] = {l.placement->first, l.placement->second};
     if (l.target) e["Target"] = *l.target;
+    if (l.conv_kernel) e["ConvKernel"] = *l.conv_kernel;
     layer_names[name] = e;
   }
   return json{{"Model", model}, {"LayerName", layer_names}};

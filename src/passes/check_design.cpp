@@ -204,7 +204,7 @@ class Checker {
     };
     need("input", conv_layout::input_buffer_bytes(l, d_.batch), 2);
     if (l.is_conv()) {
-      need("im2col", conv_layout::im2col_bytes(l), 1);
+      if (!conv_layout::is_direct(l)) need("im2col", conv_layout::im2col_bytes(l), 1);  // direct: none
       need("out_tiles", conv_layout::out_tiles_bytes(l), 1);
     }
     if (k.writes_output) {

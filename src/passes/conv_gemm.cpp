@@ -1,6 +1,8 @@
 // Conv -> im2col GEMM description (see conv_gemm.h).
 #include "passes/conv_gemm.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "support/error.h"
@@ -68,6 +70,21 @@ ConvGemm conv_gemm(const Model& m, const Op& op) {
             w.codes[static_cast<size_t>((n * g.channels_in + ci) * taps + t)];
   if (op.inputs.size() > 2 && !op.inputs[2].empty()) g.bias_codes = codes_of(m, op.inputs[2], op, "bias").codes;
   return g;
+}
+
+int64_t direct_gemm_k(const ConvGemm& g, int64_t tile_k) {
+  if (tile_k < 1) throw InputError(fmt::format("conv '{}': tile_k {} is not positive", g.layer, tile_k));
+  return g.kernel_h * g.kernel_w * ((g.channels_in + tile_k - 1) / tile_k * tile_k);
+}
+
+std::vector<int64_t> direct_weight_codes(const ConvGemm& g, int64_t tile_k) {
+  const int64_t padded = direct_gemm_k(g, tile_k) / (g.kernel_h * g.kernel_w), taps = g.kernel_h * g.kernel_w;
+  std::vector<int64_t> wd(static_cast<size_t>(direct_gemm_k(g, tile_k) * g.channels_out), 0);
+  for (int64_t t = 0; t < taps; ++t)
+    for (int64_t ci = 0; ci < g.channels_in; ++ci)
+      std::copy_n(g.weight_codes.begin() + (t * g.channels_in + ci) * g.channels_out, g.channels_out,
+                  wd.begin() + (t * padded + ci) * g.channels_out);
+  return wd;
 }
 
 std::vector<int64_t> im2col_channels_last(const ConvGemm& g, std::span<const int64_t> x, int64_t batch) {

@@ -32,6 +32,13 @@ struct ConvGemm {
 
 ConvGemm conv_gemm(const Model& model, const Op& conv);
 
+// The direct kernel's weight matrix (kernels/conv_direct.h): Wd [taps x CIp, channels_out], row
+// k = tap * CIp + ci with CIp = channels_in rounded up to tile_k; the rows of padding channels are zero.
+std::vector<int64_t> direct_weight_codes(const ConvGemm& g, int64_t tile_k);
+
+// Rows of the direct kernel's GEMM K: taps x channels_in rounded up to tile_k.
+int64_t direct_gemm_k(const ConvGemm& g, int64_t tile_k);
+
 // The im2col matrix (batch * positions rows x window columns, row-major; zero for taps in the padding)
 // of `batch` samples stored channels-last (x[b][ih][iw][ci]). For host checks and tests.
 std::vector<int64_t> im2col_channels_last(const ConvGemm& g, std::span<const int64_t> x, int64_t batch);

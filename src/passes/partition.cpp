@@ -660,7 +660,10 @@ class Partitioner {
       std::string conv_why;
       const auto shape = layer_shape(model_, op, config_, device_);
       if (o) check_override_ranges(shape, *o, device_);
-      const auto cands = op.kind == OpKind::Conv ? enumerate_conv_candidates(shape, model_, op, o, device_, &conv_why)
+      if (o && o->conv_kernel && op.kind != OpKind::Conv)
+        throw InputError(fmt::format("layer '{}': ConvKernel applies to conv layers only ({} is a {})", op.name,
+                                     op.name, to_string(op.kind)));
+      const auto cands = op.kind == OpKind::Conv ? enumerate_conv_candidates(shape, model_, op, o, device_, &conv_why, &cost_)
                                                  : enumerate_candidates(shape, o, device_);
       if (cands.empty() && op.kind == OpKind::Conv)
         throw InputError(fmt::format("conv layer '{}' has no legal partition on {}: {}", shape.name, device_.name, conv_why));
@@ -782,7 +785,7 @@ class Partitioner {
         continue;
       }
       r.layers.push_back(lower_layer(*region_.layers[i], model_, chosen_[i].c, chosen_[i].cost, prefix));
-      if (region_.layers[i]->kind == OpKind::Conv) lower_conv_fields(r.layers.back(), model_, *region_.layers[i]);
+      if (region_.layers[i]->kind == OpKind::Conv) lower_conv_fields(r.layers.back(), model_, *region_.layers[i], chosen_[i].c.conv_direct);
       apply_channel_views(r.layers.back(), channel_views_);
       resolve_view_input(r.layers.back(), model_, views_);
     }

@@ -171,8 +171,9 @@ void conv_layer_dims(LayerShape& s, const Model& model, const Op& conv, int64_t 
 std::vector<BufferRequest> conv_kernel_requests(int64_t weight_bytes, int64_t input_bytes, int64_t im2col_bytes,
                                                 int64_t out_tiles_bytes, int64_t output_bytes, int64_t bias_bytes,
                                                 const Device& device) {
-  std::vector<BufferRequest> r{{"weights", weight_bytes, 1}, {"im2col", im2col_bytes, 1},
-                               {"out_tiles", out_tiles_bytes, 1}, {"output", output_bytes, 2}, {"input", input_bytes, 2}};
+  std::vector<BufferRequest> r{{"weights", weight_bytes, 1}};
+  if (im2col_bytes > 0) r.push_back({"im2col", im2col_bytes, 1});  // the direct kernel has none
+  r.insert(r.end(), {{"out_tiles", out_tiles_bytes, 1}, {"output", output_bytes, 2}, {"input", input_bytes, 2}});
   if (bias_bytes > 0) r.push_back({"bias", bias_bytes, 1});
   r.push_back({"stack", device.stack_bytes, 1});
   r.push_back({"heap", device.heap_bytes, 1});
@@ -201,55 +202,36 @@ std::optional<std::string> conv_violation(const LayerCandidate& c, int64_t im2co
   return std::nullopt;
 }
 
-}  // namespace
-
-std::vector<LayerCandidate> enumerate_conv_candidates(const LayerShape& s, const Model& model, const Op& conv,
-                                                      const LayerConfig* o, const Device& d, std::string* why_none) {
-  if (o && ((o->cascade_length && *o->cascade_length != 1) || (o->cascade_num && *o->cascade_num != 1)))
-    throw InputError(fmt::format("layer '{}': CascadeLength/CascadeNum: a conv layer maps to one kernel for now (1 x 1)",
-                                 conv.name));
-  const auto x = model.tensor(conv.inputs.at(0)).sample_shape();
-  const auto y = model.tensor(conv.outputs.at(0)).sample_shape();
-  const int64_t samples = s.batch / product({y.begin() + 1, y.end()});  // s.batch holds the GEMM rows
-  const int64_t input_elems = product(x), positions = product({y.begin() + 1, y.end()});
-  const int c_lo = 1, c_hi = 1;  // one kernel: it writes whole output rows (conv_layout.h)
-  const MmulShape tiling = o && o->tiling ? *o->tiling : s.default_tiling;
-  std::vector<LayerCandidate> out;
-  for (int c = c_hi; c >= c_lo; --c) {
-    auto cand = make_candidate(s, 1, c, tiling, d);
-    cand.input_bytes = samples * input_elems * s.input_bytes;  // the whole batch, channels-last
-    cand.output_bytes = s.batch * s.out_features * s.output_bytes;  // rows x real channels
-    // The kernel runs the batch in chunks of whole samples (kernels/conv.h Chunk): the largest divisor of
-    // the batch whose im2col and GEMM-result buffers fit beside the rest; the whole batch when it fits.
-    std::optional<std::string> why;
-    for (int64_t chunk = samples; chunk >= 1; --chunk) {
-      if (samples % chunk != 0) continue;
-      const int64_t rows = conv_layout::padded_rows(chunk, positions, tiling[0]);
-      why = conv_violation(cand, rows * cand.k_slice * s.input_bytes, rows * cand.n_slice * s.output_bytes, chunk, d);
-      if (!why) {
-        cand.conv_chunk = chunk == samples ? 0 : chunk;
-        break;
-      }
+// The one-kernel candidate of a conv layer for one kernel variant, with the largest chunk (a divisor of
+// the batch) whose working buffers fit beside the rest (kernels/conv.h Chunk; the whole batch when it
+// fits); nullopt and `why` when no chunk fits. The direct kernel's GEMM K is taps x channels padded to
+// tile_k and it has no im2col buffer.
+std::optional<LayerCandidate> conv_candidate(const LayerShape& s, const ConvGemm& g, int64_t samples,
+                                             const MmulShape& tiling, bool direct, const Device& d, std::string& why) {
+  LayerShape shape = s;
+  if (direct) shape.in_features = direct_gemm_k(g, tiling[1]);
+  auto cand = make_candidate(shape, 1, 1, tiling, d);
+  cand.conv_direct = direct;
+  cand.input_bytes = samples * g.in_h * g.in_w * g.channels_in * s.input_bytes;  // the whole batch, channels-last
+  cand.output_bytes = s.batch * s.out_features * s.output_bytes;                  // rows x real channels
+  for (int64_t chunk = samples; chunk >= 1; --chunk) {
+    if (samples % chunk != 0) continue;
+    const int64_t rows = conv_layout::padded_rows(chunk, g.positions(), tiling[0]);
+    const int64_t im2col = direct ? 0 : rows * cand.k_slice * s.input_bytes;
+    const auto v = conv_violation(cand, im2col, rows * cand.n_slice * s.output_bytes, chunk, d);
+    if (!v) {
+      cand.conv_chunk = chunk == samples ? 0 : chunk;
+      return cand;
     }
-    if (why) {
-      if (why_none && why_none->empty()) *why_none = fmt::format("{} chain(s): {}", c, *why);
-      continue;
-    }
-    out.push_back(std::move(cand));
+    why = *v;
   }
-  std::reverse(out.begin(), out.end());
-  return out;
+  return std::nullopt;
 }
 
-void lower_conv_fields(LayerDesign& l, const Model& model, const Op& conv) {
-  const ConvGemm g = conv_gemm(model, conv);
-  l.op = "Conv";
-  l.conv = {g.channels_in, g.in_h, g.in_w, g.kernel_h, g.kernel_w, g.stride_h, g.stride_w,
-            g.dilation_h,  g.dilation_w, g.pad_h, g.pad_w, g.out_h, g.out_w};
-  l.in_features = g.channels_in * g.in_h * g.in_w;
-  for (auto& k : l.kernels) k.variant = "conv" + k.variant.substr(k.variant.find('_'));
+// The fused MaxPool's window and stride (LayerDesign::pool order), empty without one.
+std::vector<int64_t> fused_pool_geometry(const Model& model, const Op& conv, const ConvGemm& g) {
   const Op* pool = sole_pool_reader(model, conv);
-  if (!pool || pool_fusion_obstacle(model, *pool)) return;
+  if (!pool || pool_fusion_obstacle(model, *pool)) return {};
   auto kernel = pool->get_ints("kernel_shape");
   auto strides = pool->has("strides") ? pool->get_ints("strides") : std::vector<int64_t>(kernel.size(), 1);
   if (kernel.size() == 1) kernel.insert(kernel.begin(), 1), strides.insert(strides.begin(), 1);  // 1-D: H = 1
@@ -257,10 +239,66 @@ void lower_conv_fields(LayerDesign& l, const Model& model, const Op& conv) {
       strides[0] < 1 || strides[1] < 1)
     throw InputError(fmt::format("MaxPool '{}': window {} / strides {} do not fit the {} x {} output of conv '{}'",
                                  pool->name, kernel, strides, g.out_h, g.out_w, conv.name));
-  l.pool = {kernel[0], kernel[1], strides[0], strides[1]};
+  return {kernel[0], kernel[1], strides[0], strides[1]};
+}
+
+std::vector<int64_t> geometry_of(const ConvGemm& g) {
+  return {g.channels_in, g.in_h, g.in_w, g.kernel_h, g.kernel_w, g.stride_h, g.stride_w,
+          g.dilation_h,  g.dilation_w, g.pad_h, g.pad_w, g.out_h, g.out_w};
+}
+
+}  // namespace
+
+std::string conv_kernel_mode(const LayerConfig* o, const std::string& layer) {
+  const std::string mode = o && o->conv_kernel ? *o->conv_kernel : "auto";
+  if (mode != "auto" && mode != "im2col" && mode != "direct")
+    throw InputError(fmt::format("layer '{}': ConvKernel \"{}\": expected \"im2col\", \"direct\" or \"auto\"", layer, mode));
+  return mode;
+}
+
+std::vector<LayerCandidate> enumerate_conv_candidates(const LayerShape& s, const Model& model, const Op& conv,
+                                                      const LayerConfig* o, const Device& d, std::string* why_none,
+                                                      const PartitionCost* cost) {
+  if (o && ((o->cascade_length && *o->cascade_length != 1) || (o->cascade_num && *o->cascade_num != 1)))
+    throw InputError(fmt::format("layer '{}': CascadeLength/CascadeNum: a conv layer maps to one kernel for now (1 x 1)",
+                                 conv.name));
+  const std::string mode = conv_kernel_mode(o, conv.name);
+  const ConvGemm g = conv_gemm(model, conv);
+  const int64_t samples = s.batch / g.positions();  // s.batch holds the GEMM rows
+  const MmulShape tiling = o && o->tiling ? *o->tiling : s.default_tiling;
+  std::string why_im2col, why_direct;
+  auto im2col = mode != "direct" ? conv_candidate(s, g, samples, tiling, false, d, why_im2col) : std::nullopt;
+  auto direct = mode != "im2col" ? conv_candidate(s, g, samples, tiling, true, d, why_direct) : std::nullopt;
+  if (mode != "auto" && !im2col && !direct)  // the forced variant does not fit
+    throw InputError(fmt::format("layer '{}': ConvKernel \"{}\": the {} conv kernel does not fit one tile: {}", conv.name,
+                                 mode, mode, mode == "direct" ? why_direct : why_im2col));
+  if (im2col && direct) {  // "auto", both fit: the one the cost model predicts faster (im2col without a model)
+    const auto cycles = [&](const LayerCandidate& c) {
+      return cost ? cost->conv_kernel_cycles({c, geometry_of(g), fused_pool_geometry(model, conv, g)}) : std::nullopt;
+    };
+    const auto ci = cycles(*im2col), cd = cycles(*direct);
+    if (ci && cd && *cd < *ci) im2col.reset();
+    else direct.reset();
+  }
+  if (im2col) return {*im2col};
+  if (direct) return {*direct};
+  if (why_none && why_none->empty()) *why_none = fmt::format("1 chain(s): {}", why_im2col.empty() ? why_direct : why_im2col);
+  return {};
+}
+
+void lower_conv_fields(LayerDesign& l, const Model& model, const Op& conv, bool direct) {
+  const ConvGemm g = conv_gemm(model, conv);
+  l.op = "Conv";
+  l.conv = geometry_of(g);
+  l.in_features = g.channels_in * g.in_h * g.in_w;
+  for (auto& k : l.kernels) k.variant = direct ? "conv_direct" : "conv" + k.variant.substr(k.variant.find('_'));
+  const auto pool_geometry = fused_pool_geometry(model, conv, g);
+  if (pool_geometry.empty()) return;
+  const Op* pool = sole_pool_reader(model, conv);
+  l.pool = pool_geometry;
   l.output_tensor = pool->outputs.at(0);
   const auto y = model.tensor(l.output_tensor).sample_shape();
-  const int64_t pooled = ((g.out_h - kernel[0]) / strides[0] + 1) * ((g.out_w - kernel[1]) / strides[1] + 1);
+  const int64_t pooled = ((g.out_h - l.pool[0]) / l.pool[2] + 1) * ((g.out_w - l.pool[1]) / l.pool[3] + 1);
   if (product(y) != l.out_features * pooled)
     throw InputError(fmt::format("MaxPool '{}': output '{}' has {} elements per sample, the pooled conv '{}' {}",
                                  pool->name, l.output_tensor, product(y), conv.name, l.out_features * pooled));

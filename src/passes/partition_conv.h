@@ -6,7 +6,12 @@
 // Writes: conv LayerShapes (K = window KH x KW x CI, N = output channels, GEMM rows = batch x OH x OW),
 //   legal candidates (one kernel per conv layer for now: cas_length = cas_num = 1), and the conv
 //   fields of a LayerDesign (geometry, in_features = one sample's channels-last input elements, variant
-//   conv_single). For a layer reading a conv output through views: the array tensor and the order of its
+//   conv_single or conv_direct).
+// Kernel variant (config LayerName.<conv>.ConvKernel): "im2col" (kernels/conv.h, variant conv_single),
+//   "direct" (kernels/conv_direct.h, variant conv_direct: K = taps x CI padded to tile_k, no im2col
+//   buffer) or "auto" (default): of the variants that fit the tile, the one whose kernel the
+//   PartitionCost predicts faster (PartitionCost::conv_kernel_cycles; im2col when it has no kernel
+//   model or on a tie). InputError when the forced variant does not fit. For a layer reading a conv output through views: the array tensor and the order of its
 //   input features (LayerDesign::input_order).
 // A MaxPool that alone reads a conv's output (no padding, ceil_mode 0, dilation 1, the same type in and
 // out) is fused into that conv layer: the kernel writes the pooled tensor (LayerDesign::pool), so the
@@ -53,15 +58,20 @@ std::vector<BufferRequest> conv_kernel_requests(int64_t weight_bytes, int64_t in
                                                 int64_t out_tiles_bytes, int64_t output_bytes, int64_t bias_bytes,
                                                 const Device& device);
 
-// Legal candidates of a conv layer (one kernel: cas_length = cas_num = 1), and why the most parallel try fails when
-// there are none.
+// The layer's ConvKernel setting ("auto" when absent); InputError naming the layer on another value.
+std::string conv_kernel_mode(const LayerConfig* overrides, const std::string& layer);
+
+// Legal candidates of a conv layer (one kernel: cas_length = cas_num = 1, the chosen kernel variant), and
+// why the most parallel try fails when there are none. `cost` prices the variants for ConvKernel "auto".
 std::vector<LayerCandidate> enumerate_conv_candidates(const LayerShape& s, const Model& model, const Op& conv,
                                                       const LayerConfig* overrides, const Device& device,
-                                                      std::string* why_none = nullptr);
+                                                      std::string* why_none = nullptr,
+                                                      const PartitionCost* cost = nullptr);
 
 // Conv fields of a layer lowered from `conv` (op, in_features, geometry, kernel variants; with a fused
 // MaxPool the pool window / stride and the pool's output as the layer's output tensor).
-void lower_conv_fields(LayerDesign& l, const Model& model, const Op& conv);
+// `direct`: the candidate runs the direct kernel (LayerCandidate::conv_direct).
+void lower_conv_fields(LayerDesign& l, const Model& model, const Op& conv, bool direct = false);
 
 // A layer whose input is produced through views: its input tensor becomes the conv output the array
 // carries, and input_order maps array features to the model's (empty when the identity).

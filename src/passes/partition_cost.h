@@ -18,6 +18,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,7 @@ struct LayerCandidate {
   // Per-kernel memory (bytes, one copy; inputs and outputs are double-buffered on top of this).
   int64_t weight_bytes = 0, input_bytes = 0, output_bytes = 0, bias_bytes = 0;
   int64_t conv_chunk = 0;               // conv: samples per kernel chunk (LayerDesign::conv_chunk), 0: the batch
+  bool conv_direct = false;             // conv: the direct kernel (kernels/conv_direct.h), else im2col (conv.h)
 
   int tiles() const { return cas_length * cas_num; }
   int64_t k_padded() const { return k_slice * cas_length; }
@@ -58,12 +60,24 @@ struct LayerCandidate {
 
 enum class CostAggregate { Sum, Max };
 
+// One conv kernel variant of a conv layer (passes/partition_conv.h chooses between them): the candidate
+// (tiling, slices, chunk, conv_direct) with the conv geometry (LayerDesign::conv order) and a fused
+// MaxPool (LayerDesign::pool, empty: none) that the kernel's cost depends on.
+struct ConvKernelQuery {
+  LayerCandidate candidate;
+  std::vector<int64_t> conv, pool;
+};
+
 class PartitionCost {
  public:
   virtual ~PartitionCost() = default;
   virtual double layer_cost(const LayerCandidate& candidate, const Device& device) const = 0;
   virtual CostAggregate aggregate() const = 0;
   virtual std::string name() const = 0;
+  // Predicted cycles per batch of one conv kernel variant, for the choice between the im2col and direct
+  // conv kernels (ConvKernel "auto"); nullopt: this cost has no kernel model, and the partition keeps the
+  // im2col kernel. The performance model (sim/perf_cost.h) implements it.
+  virtual std::optional<double> conv_kernel_cycles(const ConvKernelQuery&) const { return std::nullopt; }
 };
 
 // The simple default until the performance model replaces it: estimated AIE cycles per batch of one layer,

@@ -9,6 +9,7 @@
 #include "design/conv_layout.h"
 #include "design/tensor_op_layout.h"
 #include "sim/attention_cost.h"
+#include "sim/conv_direct_cost.h"
 #include "sim/epilogue_cost.h"
 #include "support/error.h"
 
@@ -25,7 +26,7 @@ KernelTypePair type_pair(const LayerDesign& l) {
 }
 
 cascade_pos position(const KernelInstance& k) {
-  if (k.variant == "dense_single" || k.variant == "conv_single") return cascade_pos::single;
+  if (k.variant == "dense_single" || k.variant == "conv_single" || k.variant == "conv_direct") return cascade_pos::single;
   if (k.variant == "dense_first") return cascade_pos::first;
   if (k.variant == "dense_middle") return cascade_pos::middle;
   if (k.variant == "dense_last") return cascade_pos::last;
@@ -51,7 +52,7 @@ DenseKernelDesc kernel_desc(const LayerDesign& l, const KernelInstance& k) {
   return d;
 }
 
-ConvKernelCost conv_kernel_timing(const LayerDesign& l, const KernelInstance& k, const PerfParams& p, int64_t batch) {
+ConvKernelDesc conv_kernel_timing_desc(const LayerDesign& l, const KernelInstance& k, int64_t batch) {
   if (!l.is_conv() || batch < 1)
     throw InputError(fmt::format("layer '{}': conv kernel timing needs a conv layer and the batch", l.name));
   const auto g = kernel_desc(l, k);
@@ -70,12 +71,28 @@ ConvKernelCost conv_kernel_timing(const LayerDesign& l, const KernelInstance& k,
   d.relu = g.relu;
   d.pos = g.pos;
   d.k_slice = g.k;
-  d.rows_output = true;  // the project writer emits conv_single_rows
+  d.rows_output = true;  // the project writer emits conv_single_rows / conv_direct_rows
   if (conv_layout::has_pool(l)) {  // a fused MaxPool (conv_pool)
     d.pool_positions = static_cast<int>(conv_layout::out_positions(l));
     d.pool_taps = static_cast<int>(l.pool[conv_layout::PKH] * l.pool[conv_layout::PKW]);
   }
-  return conv_kernel_cost(d, p.core);
+  return d;
+}
+
+ConvKernelCost conv_kernel_timing(const LayerDesign& l, const KernelInstance& k, const PerfParams& p, int64_t batch) {
+  return conv_kernel_cost(conv_kernel_timing_desc(l, k, batch), p.core);
+}
+
+int64_t conv_kernel_cycles(const LayerDesign& l, const KernelInstance& k, const PerfParams& p, int64_t batch) {
+  if (k.variant != "conv_direct") return conv_kernel_timing(l, k, p, batch).cycles;
+  ConvKernelDesc d = conv_kernel_timing_desc(l, k, batch);
+  d.k_slice = 0;  // the direct kernel's K is taps x padded channels, derived from the geometry
+  const auto& c = l.conv;
+  const ConvGeometry g{c[conv_layout::CI], c[conv_layout::IH], c[conv_layout::IW], c[conv_layout::KH],
+                       c[conv_layout::KW], c[conv_layout::SH], c[conv_layout::SW], c[conv_layout::DH],
+                       c[conv_layout::DW], c[conv_layout::PH], c[conv_layout::PW], c[conv_layout::OH],
+                       c[conv_layout::OW]};
+  return conv_direct_kernel_cost(d, g, p.core).cycles;
 }
 
 // An attention tensor-op layer's one kernel (src/sim/attention_cost.h): a MatMul runs one GEMM per head
@@ -116,8 +133,8 @@ DenseKernelCost kernel_timing(const LayerDesign& l, const KernelInstance& k, con
     return c;
   }
   DenseKernelCost c = dense_kernel_cost(kernel_desc(l, k), p.core);
-  if (l.is_conv()) {  // the gather before and the repack after the GEMM
-    const int64_t extra = conv_kernel_timing(l, k, p, batch).cycles - c.cycles;
+  if (l.is_conv()) {  // the gather (im2col) or the in-register tiles (direct) and the repack after the GEMM
+    const int64_t extra = conv_kernel_cycles(l, k, p, batch) - c.cycles;
     c.call_cycles += extra;
     c.cycles += extra;
   }

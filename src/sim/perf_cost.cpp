@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "design/conv_layout.h"
 #include "sim/kernel_cost.h"
 #include "sim/perf_components.h"
 #include "support/error.h"
@@ -113,6 +114,32 @@ double PerfPartitionCost::layer_cost(const LayerCandidate& c, const Device& devi
   }
   const double cycles = aggregate_ == CostAggregate::Sum ? e.latency() : e.interval();
   return cycles + tile_cost_cycles * c.tiles();
+}
+
+std::optional<double> PerfPartitionCost::conv_kernel_cycles(const ConvKernelQuery& q) const {
+  const LayerCandidate& c = q.candidate;
+  if (q.conv.size() != conv_layout::kGeometrySize) return std::nullopt;
+  LayerDesign l;  // what the conv kernel timing reads of a layer
+  l.name = c.layer.name;
+  l.type_pair = c.layer.type_pair;
+  l.acc_bits = c.layer.acc_bits;
+  l.output_bytes = c.layer.output_bytes;
+  l.out_features = c.layer.out_features;
+  l.tile_m = c.tiling[0], l.tile_k = c.tiling[1], l.tile_n = c.tiling[2];
+  l.batch_padded = c.batch_padded;
+  l.conv_chunk = c.conv_chunk;
+  l.conv = q.conv;
+  l.pool = q.pool;
+  KernelInstance k;
+  k.variant = c.conv_direct ? "conv_direct" : "conv_single";
+  k.k_range = {0, c.k_slice};
+  k.n_range = {0, c.n_slice};
+  const int64_t positions = q.conv[conv_layout::OH] * q.conv[conv_layout::OW];
+  try {
+    return static_cast<double>(perf::conv_kernel_cycles(l, k, params_, c.layer.batch / positions));
+  } catch (const InputError&) {
+    return std::nullopt;
+  }
 }
 
 }  // namespace aie4ml::perf

@@ -125,7 +125,7 @@ class Search {
       const auto shape = layer_shape(model_, *region.layers[i], config_, device_);
       std::vector<std::pair<double, LayerCandidate>> scored;
       for (auto& c : op.kind == OpKind::Conv
-                         ? enumerate_conv_candidates(shape, model_, op, config_.layer(names_[i]), device_)
+                         ? enumerate_conv_candidates(shape, model_, op, config_.layer(names_[i]), device_, nullptr, &cost_)
                          : enumerate_candidates(shape, config_.layer(names_[i]), device_))
         scored.emplace_back(cost_.layer_cost(c, device_), c);
       std::stable_sort(scored.begin(), scored.end(), [](auto& a, auto& b) { return a.first < b.first; });

@@ -434,7 +434,7 @@ int64_t single_kernel_cycles(const LayerDesign& l, const KernelInstance& k, cons
   if (l.is_tensor_op()) return kernel_timing(l, k, p, batch).cycles;  // one kernel, no cascade
   auto desc = kernel_desc(l, k);
   desc.pos = cascade_pos::single;
-  if (l.is_conv()) return conv_kernel_timing(l, k, p, batch).cycles;  // one conv kernel is single already
+  if (l.is_conv()) return conv_kernel_cycles(l, k, p, batch);  // one conv kernel is single already
   return dense_kernel_cost(desc, p.core).cycles;
 }
 
@@ -498,7 +498,7 @@ PerfResult simulate(const Design& d, const Device& dev, const PerfParams& params
     // A conv layer: batch x positions GEMM rows of its window; a Dense over tokens: batch x T rows
     // (design/conv_layout.h positions()).
     const int64_t macs_per_sample =  // a tensor-op layer (Add, Concat, pools) does no MACs
-        l.is_tensor_op() ? 0 : conv_layout::positions(l) * conv_layout::gemm_k(l) * l.out_features;
+        l.is_tensor_op() ? 0 : conv_layout::positions(l) * conv_layout::window(l) * l.out_features;
     lp.macs_per_batch = d.batch * macs_per_sample;
     r.macs_per_sample += macs_per_sample;
     const int peak_macs = dev.macs_per_cycle.count(l.type_pair) ? dev.macs_per_cycle.at(l.type_pair) : 0;

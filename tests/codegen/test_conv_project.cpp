@@ -24,6 +24,7 @@
 #include "passes/plan_design.h"
 #include "passes/quantize.h"
 #include "sim/conv_cost.h"
+#include "sim/conv_direct_cost.h"
 #include "sim/perf_model.h"
 #include "sim/perf_params.h"
 #include "support/error.h"
@@ -267,8 +268,9 @@ TEST(ConvProject, SourcesCallTheConvKernelWithTheLayerGeometry) {
 
 // Batch 64 (4096 GEMM rows): the whole-batch im2col and GEMM-result buffers (2 x 64 KB) would not fit, so
 // the kernel runs the batch in chunks of whole samples whose buffers fit beside the ping-pong input and
-// output. At batch 128 the ping-pong output alone (2 x 16 KB, one 16 KB bank each) leaves no room even
-// for one-sample chunks: refused with the memory it needs.
+// output. At batch 128 the ping-pong output alone (2 x 16 KB, one 16 KB bank each) leaves the im2col kernel
+// no room even for one-sample chunks: with ConvKernel "im2col" refused with the memory it needs; "auto" takes
+// the direct kernel instead, which has no im2col buffer and fits.
 TEST(ConvProject, ConvThatDoesNotFitOneTileIsRefusedWithItsMemory) {
   Config c64 = int8_config();
   c64.batch_size = 64;
@@ -282,12 +284,17 @@ TEST(ConvProject, ConvThatDoesNotFitOneTileIsRefusedWithItsMemory) {
   Config big = int8_config();
   big.batch_size = 128;
   SHARED_OR_SKIP(m, "conv2d_small_keras", big);
+  const Design direct = plan_design(m, big, ve2802());
+  EXPECT_EQ(conv_layers(direct).at(0)->kernels.at(0).variant, "conv_direct");
+  EXPECT_TRUE(check_design(direct, ve2802()).empty());
+  big.layers["Conv2D__"].conv_kernel = "im2col";
   try {
     plan_design(m, big, ve2802());
     FAIL() << "batch 128 should not fit one tile";
   } catch (const InputError& e) {
     const std::string what = e.what();
-    EXPECT_NE(what.find("conv layer 'Conv2D__' has no legal partition"), std::string::npos) << what;
+    EXPECT_NE(what.find("layer 'Conv2D__': ConvKernel \"im2col\": the im2col conv kernel does not fit"),
+              std::string::npos) << what;
     EXPECT_NE(what.find("im2col 1024"), std::string::npos) << what;  // one sample: 64 rows x 16 window columns
     EXPECT_NE(what.find("1 sample(s) per chunk"), std::string::npos) << what;
     EXPECT_NE(what.find("output 2 x 16384"), std::string::npos) << what;  // 128 x 64 positions x 2 channels
@@ -365,6 +372,47 @@ TEST(ConvProject, MaxPoolAfterConvIsFusedIntoTheConvLayer) {
   EXPECT_EQ(pooled.repack_elements, 4 * 16 * 4);
   EXPECT_EQ(plain.repack_elements, 4 * 64 * 4);
   EXPECT_EQ(pooled.cycles - pooled.pool_cycles - pooled.repack_cycles, plain.cycles - plain.repack_cycles);
+}
+
+// ConvKernel "direct": the conv layer runs kernels/conv_direct.h (variant conv_direct, no im2col buffer, K =
+// 9 taps x 1 channel padded to tile_k), the source calls conv_direct_rows with conv_direct_config, the weight
+// array has k_slice x n_slice codes, and the performance model times it as conv_direct_kernel_cost.
+TEST(ConvProject, ForcedDirectKernelReachesSourcesAndTheReport) {
+  SHARED_OR_SKIP(m, "conv2d_small_keras", int8_config());
+  Config c = int8_config();
+  const std::string name = conv_layers(plan_design(m, c, ve2802())).at(0)->name;
+  c.layers[name].conv_kernel = "direct";
+  const Design d = plan_design(m, c, ve2802());
+  EXPECT_TRUE(check_design(d, ve2802()).empty());
+  const LayerDesign& conv = *conv_layers(d).at(0);
+  ASSERT_EQ(conv.kernels.at(0).variant, "conv_direct");
+  EXPECT_EQ(conv.kernels[0].buffer("im2col"), nullptr);
+  EXPECT_EQ(conv_layout::gemm_k(conv), 9 * conv.tile_k);
+  EXPECT_GE(conv.k_slice, conv_layout::gemm_k(conv));
+  const auto specs = codegen::kernel_specs(d, m);
+  bool found = false;
+  for (auto& f : codegen::aie_sources(d, specs, ve2802(), 1)) {
+    if (f.path != "aie/src/" + codegen::c_identifier(conv.name) + ".cc") continue;
+    found = true;
+    EXPECT_NE(f.text.find("conv_direct_rows<"), std::string::npos) << f.text;
+    EXPECT_NE(f.text.find("conv_direct_config<"), std::string::npos) << f.text;
+    EXPECT_NE(f.text.find("#include \"../kernels/conv_direct.h\""), std::string::npos) << f.text;
+  }
+  EXPECT_TRUE(found);
+  const auto r = perf::simulate(d, ve2802());
+  const perf::LayerPerf* lp = nullptr;
+  for (auto& l : r.layers)
+    if (l.name == conv.name) lp = &l;
+  ASSERT_NE(lp, nullptr);
+  ConvKernelDesc k;
+  k.acc = conv.acc_bits > 32 ? AccKind::Acc64 : AccKind::Acc32;
+  k.out_bits = conv.output_bytes * 8;
+  k.tile_m = conv.tile_m, k.tile_k = conv.tile_k, k.tile_n = conv.tile_n;
+  k.batch = 8, k.channels_in = 1, k.out_positions = 64, k.taps = 9, k.n = static_cast<int>(conv.n_slice);
+  k.channels_out = 2, k.relu = conv.activation == "relu", k.rows_output = true;
+  const ConvGeometry g{1, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 8, 8};
+  EXPECT_EQ(lp->kernel_cycles, conv_direct_kernel_cost(k, g, perf::params_for(ve2802()).core).cycles);
+  EXPECT_EQ(lp->macs_per_batch, 8 * 64 * 9 * 2);  // useful MACs: the real window, not the padded taps
 }
 
 TEST(ConvProject, MaxPoolThatCannotBeFusedIsRefusedByName) {

@@ -2,7 +2,8 @@
 # The shared Keras CNNs (conv1d_small_keras: three Conv1D + Flatten + two Dense + Softmax;
 # conv2d_small_keras: Conv2D + Transpose/Flatten + Dense + Softmax) compiled for ve2802 with an
 # hls4ml-style int8 config (ap_fixed<8,3>) and an int16 one (ap_fixed<16,6,AP_RND_CONV,AP_SAT>): every Conv
-# is an array layer running the conv kernel (kernels/conv.h, conv_single_rows), the Flatten/Transpose
+# is an array layer running a conv kernel (kernels/conv.h conv_single_rows or kernels/conv_direct.h
+# conv_direct_rows, whichever the performance model predicts faster), the Flatten/Transpose
 # between the last conv and the Dense is a view (no host op between layers), and `aie4ml verify` proves
 # the project bit-exact against the reference interpreter on 1000 random samples, layer by layer.
 # report.json has cycles and utilisation for the conv layers.
@@ -36,7 +37,7 @@ assert len(convs) == want, [l["op"] for l in d["layers"]]
 kinds = {op["name"]: op["kind"] for op in m["ops"]}
 for l in convs:
     assert kinds[l["name"]] == "Conv" and len(l["conv"]) == 13 and len(l["kernels"]) == 1, l["name"]
-    assert l["kernels"][0]["variant"] == "conv_single"
+    assert l["kernels"][0]["variant"] in ("conv_single", "conv_direct"), l["kernels"][0]["variant"]
 # Nothing runs on the host between layers: input layout ops before the first conv, at most the final
 # Softmax after the last layer (when the kernels cannot take it as an epilogue).
 for h in d["host_ops"]:
@@ -49,7 +50,7 @@ for l in convs:
     rl = [x for x in r["layers"] if x["name"] == l["name"]][0]
     assert rl["op"] == "Conv" and rl["kernel_cycles"] > 0 and 0 < rl["utilisation"] <= 1, rl
 PY
-    grep -q "conv_single_rows" "$prj"/aie/src/*.cc || fail "$model $prec: no conv kernel in aie/src"
+    grep -Eq "conv_(single|direct)_rows" "$prj"/aie/src/*.cc || fail "$model $prec: no conv kernel in aie/src"
     "$AIE4ML" report "$prj" > "$prj.report" 2>&1 || { cat "$prj.report"; fail "$model $prec: report"; }
     grep -Eq "^Conv[0-9A-Za-z_]* +Conv +[0-9]+->[0-9]+ +1x1 +1 +[1-9][0-9]* " "$prj.report" ||
       { cat "$prj.report"; fail "$model $prec: no conv row with cycles in aie4ml report"; }
@@ -111,4 +112,33 @@ PY
     { cat "$prj.verify"; fail "$name: not bit-exact"; }
   echo "ok: $name (Conv -> Relu -> MaxPool fused) bit-exact 200/200"
 done
-echo "PASS (conv1d/conv2d_small_keras x int8/int16 on ve2802: conv layers on the array, bit-exact 1000/1000; fused MaxPools 200/200)"
+# The direct conv kernel forced (LayerName.<conv>.ConvKernel "direct") on every conv of qdq_resnet (batch 2:
+# 3x3 convs of 4 and 8 channels, 1x1 convs; the 8-channel conv loads most A tiles as vectors): design.json
+# says conv_direct and has no im2col buffer, the sources call conv_direct_rows, verify is bit-exact.
+resnet=${AIE4ML_TEST_DATA:-}/cnn/qdq_resnet.onnx
+[ -f "$resnet" ] || fail "qdq_resnet: not generated (testdata target)"
+echo '{"Model": {"BatchSize": 2}, "LayerName": {"conv1": {"ConvKernel": "direct"}, "conv2": {"ConvKernel": "direct"},
+ "skip": {"ConvKernel": "direct"}, "branch": {"ConvKernel": "direct"}}}' > "$work/direct.json"
+prj="$work/resnet_direct"
+"$AIE4ML" compile "$resnet" -c "$work/direct.json" -o "$prj" > "$prj.log" 2>&1 || { cat "$prj.log"; fail "qdq_resnet direct: compile"; }
+"$PY" - "$prj" <<'PY' || fail "qdq_resnet direct: design"
+import json, sys
+d = json.load(open(sys.argv[1] + "/design.json"))
+convs = [l for l in d["layers"] if l["op"] == "Conv"]
+assert sorted(l["name"] for l in convs) == ["branch", "conv1", "conv2", "skip"], [l["name"] for l in convs]
+for l in convs:
+    k = l["kernels"][0]
+    assert k["variant"] == "conv_direct" and all(b["role"] != "im2col" for b in k["buffers"]), (l["name"], k)
+PY
+grep -q "conv_direct_rows" "$prj"/aie/src/conv2.cc || fail "qdq_resnet direct: conv2 does not call conv_direct_rows"
+"$AIE4ML" verify "$prj" --samples 200 > "$prj.verify" 2>&1 || { cat "$prj.verify"; fail "qdq_resnet direct: verify"; }
+grep -q "^bit-exact: 200/200 samples$" "$prj.verify" || { cat "$prj.verify"; fail "qdq_resnet direct: not 200/200"; }
+"$PY" - "$prj" "$prj.verify" <<'PY' || { cat "$prj.verify"; fail "qdq_resnet direct: layers not bit-exact"; }
+import json, sys
+d = json.load(open(sys.argv[1] + "/design.json"))
+line = [l for l in open(sys.argv[2]) if l.startswith("layers bit-exact:")][0]
+exact = {n.strip() for n in line.split(":", 1)[1].split(",")}
+assert all(l["name"] in exact for l in d["layers"]), (line, [l["name"] for l in d["layers"]])
+PY
+echo "ok: qdq_resnet with every conv on the direct kernel bit-exact 200/200"
+echo "PASS (conv1d/conv2d_small_keras x int8/int16 on ve2802: conv layers on the array, bit-exact 1000/1000; fused MaxPools 200/200; direct conv kernels 200/200)"

@@ -59,6 +59,20 @@ vector<std::remove_const_t<T>, Elems> load_v(T* ptr) {
   return v;
 }
 
+// A vector from an address aligned only to `aligned_elems` elements (AIE API load_unaligned_v). The
+// hardware loads are aligned, so it is modelled (and counted) as the two aligned loads of the vector's
+// size that cover the address; the select that combines them is not counted.
+template <unsigned Elems, typename T>
+vector<std::remove_const_t<T>, Elems> load_unaligned_v(T* ptr, unsigned aligned_elems = 1) {
+  using E = std::remove_const_t<T>;
+  aie4ml_emu::check_alignment(ptr, aligned_elems * sizeof(E), "aie::load_unaligned_v");
+  AIE4ML_EMU_COUNT(vector_loads, 2);
+  AIE4ML_EMU_COUNT(load_bits, 2 * Elems * aie4ml_emu::elem_bits<E>);
+  vector<E, Elems> v;
+  for (unsigned i = 0; i < Elems; ++i) v[i] = ptr[i];
+  return v;
+}
+
 template <typename T, typename T2, unsigned Elems>
   requires std::is_same_v<std::remove_const_t<T>, T2> && (!std::is_const_v<T>)
 T* store_v(T* ptr, const vector<T2, Elems>& v) {

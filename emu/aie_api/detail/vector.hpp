@@ -3,6 +3,7 @@
 #include <array>
 #include <cstring>
 
+#include "counters.hpp"
 #include "types.hpp"
 
 namespace aie {
@@ -27,6 +28,7 @@ class vector {
 
   T get(unsigned i) const { return d_[check(i)]; }
   vector& set(T v, unsigned i) {
+    AIE4ML_EMU_COUNT(lane_inserts, 1);
     d_[check(i)] = v;
     return *this;
   }
