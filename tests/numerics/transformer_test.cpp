@@ -178,8 +178,11 @@ TEST(TransformerModels, FloatEncoderImportsAsAttentionBlock) {
   EXPECT_EQ(count_ops(e->model, OpKind::Dense), 6) << "Q, K, V, output projection, two MLP layers";
   EXPECT_EQ(count_ops(e->model, OpKind::LayerNorm), 2);
   EXPECT_EQ(count_ops(e->model, OpKind::Softmax), 1);
-  for (auto& op : e->model.ops)
-    if (op.kind == OpKind::MatMul) EXPECT_EQ(e->model.tensor(op.outputs[0]).shape, (std::vector<int64_t>{kBatch, 2, 8, 8}));
+  for (auto& op : e->model.ops) {
+    if (op.kind == OpKind::MatMul) {
+      EXPECT_EQ(e->model.tensor(op.outputs[0]).shape, (std::vector<int64_t>{kBatch, 2, 8, 8}));
+    }
+  }
 }
 
 TEST(TransformerModels, RefusesUnsupportedLayerNormNamingTheNode) {
