@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -72,6 +73,7 @@ class Search {
       }
     }
     topo_ = topological_order();
+    build_edge_groups();
     for (int i = 0; i < n_; ++i)
       if (p.fixed[i]) place_at(i, *p.fixed[i]);
       else order_.push_back(i);
@@ -169,30 +171,104 @@ class Search {
     return best;
   }
 
-  // Lower bound on the edge costs still to come (edges with an unplaced end). Of the edges from one
-  // producer to distinct consumers at most one costs 0: two consumers at the producer's output column and
-  // row would share their origin. Likewise of the edges from distinct producers into one consumer: two
-  // producers ending at its input column in its row would share a tile. Every other edge costs at least
-  // min(1, lambda) (integer gaps and offsets). The fan-out and fan-in groups share edges, so the bound is
-  // the larger of their sums, and it shares edges with the path bound too: the larger of the two is taken.
+  // Lower bound on the edge costs still to come (edges with an unplaced end), from groups of edges that
+  // cannot all be cheap:
+  //  - fan-out / fan-in: of the edges from one producer to distinct consumers at most one costs 0 (two
+  //    consumers at the producer's output column and row would share their origin); likewise of the edges
+  //    from distinct producers into one consumer (they would share the tile left of its input). Every
+  //    other edge costs at least min(1, lambda): gaps and offsets are integers.
+  //  - reconvergence: a direct edge p1 -> b and a path p1 -> .. -> p2 -> b. Along each path the gaps add
+  //    up to x_b - x_p1 minus the widths passed, so the |gaps| of both paths add up to at least the widths
+  //    of the layers after p1 on the long one.
+  // Groups that share no edge add up; they are packed greedily, largest requirement first (any packing
+  // is a valid bound). The path bound counts some of the same edges, so the larger of the two is taken.
+  struct EdgeGroup {
+    std::vector<int> edges;  // indices into edges_
+    bool fan = false;        // fan-out / fan-in (else reconvergence: every edge must still be uncounted)
+    double requirement = 0;  // static: (edges - 1) x unit, or the widths passed
+  };
+
+  int edge_index(int a, int b) {
+    const std::pair<int, int> e{a, b};
+    auto it = std::find(edges_.begin(), edges_.end(), e);
+    if (it != edges_.end()) return static_cast<int>(it - edges_.begin());
+    edges_.push_back(e);
+    return static_cast<int>(edges_.size()) - 1;
+  }
+
+  void build_edge_groups() {
+    const double unit = std::min(1.0, o_.lambda);
+    for (int i = 0; i < n_; ++i) {
+      for (bool out : {true, false}) {
+        const auto& ends = out ? consumers_[i] : producers_[i];
+        if (ends.size() < 2) continue;
+        EdgeGroup g;
+        g.fan = true;
+        for (int j : ends) g.edges.push_back(out ? edge_index(i, j) : edge_index(j, i));
+        g.requirement = unit * static_cast<double>(ends.size() - 1);
+        groups_.push_back(std::move(g));
+      }
+      for (int p1 : producers_[i])
+        for (int p2 : producers_[i])
+          if (p1 != p2)
+            if (auto path = shortest_path(p1, p2); !path.empty()) {
+              EdgeGroup g;
+              g.edges = {edge_index(p1, i), edge_index(p2, i)};
+              for (size_t k = 0; k + 1 < path.size(); ++k) {
+                g.edges.push_back(edge_index(path[k], path[k + 1]));
+                g.requirement += p_.width[path[k + 1]];
+              }
+              groups_.push_back(std::move(g));
+            }
+    }
+    std::stable_sort(groups_.begin(), groups_.end(), [](const EdgeGroup& a, const EdgeGroup& b) {
+      return std::tie(b.requirement, a.edges) < std::tie(a.requirement, b.edges);
+    });
+    used_.assign(edges_.size(), 0);
+  }
+
+  // Fewest-edges path from -> to over distinct edges (empty when there is none); deterministic (BFS in
+  // index order).
+  std::vector<int> shortest_path(int from, int to) const {
+    std::vector<int> parent(n_, -1);
+    std::vector<int> queue{from};
+    parent[from] = from;
+    for (size_t k = 0; k < queue.size() && parent[to] < 0; ++k)
+      for (int c : consumers_[queue[k]])
+        if (parent[c] < 0) parent[c] = queue[k], queue.push_back(c);
+    if (parent[to] < 0) return {};
+    std::vector<int> path{to};
+    while (path.back() != from) path.push_back(parent[path.back()]);
+    std::reverse(path.begin(), path.end());
+    return path;
+  }
+
   double edge_bound() const {
     const double unit = std::min(1.0, o_.lambda);
-    const auto group_bound = [&](const std::vector<std::vector<int>>& ends, bool out) {
-      int64_t forced = 0;
-      for (int i = 0; i < n_; ++i) {
-        int uncounted = 0;
-        bool counted_zero = false;
-        for (int j : ends[i]) {
-          const int from = out ? i : j, to = out ? j : i;
-          if (!placed_[from] || !placed_[to]) ++uncounted;
-          else if (edge_cost(p_, from, pos_[from], pos_[to], o_) < kEps) counted_zero = true;
+    std::fill(used_.begin(), used_.end(), 0);
+    double total = 0;
+    for (const auto& g : groups_) {
+      int uncounted = 0;
+      bool counted_zero = false, clash = false;
+      for (int e : g.edges) {
+        const auto [a, b] = edges_[e];
+        if (placed_[a] && placed_[b]) {
+          counted_zero |= edge_cost(p_, a, pos_[a], pos_[b], o_) < kEps;
+          continue;
         }
-        forced += std::max(0, uncounted - (counted_zero ? 0 : 1));
+        ++uncounted;
+        clash |= used_[e] != 0;
       }
-      return static_cast<double>(forced);
-    };
-    const double fan = unit * std::max(group_bound(consumers_, true), group_bound(producers_, false));
-    return std::max(path_bound(), fan);
+      if (clash) continue;
+      double value = 0;
+      if (g.fan) value = unit * std::max(0, uncounted - (counted_zero ? 0 : 1));
+      else if (uncounted == static_cast<int>(g.edges.size())) value = g.requirement;
+      if (value <= 0) continue;
+      for (int e : g.edges)
+        if (!placed_[edges_[e].first] || !placed_[edges_[e].second]) used_[e] = 1;
+      total += value;
+    }
+    return std::max(path_bound(), total);
   }
 
   bool out_of_budget() {
@@ -258,6 +334,9 @@ class Search {
   std::vector<bool> placed_;
   std::vector<std::vector<int>> preds_;
   std::vector<std::vector<int>> producers_, consumers_;  // distinct, self-edges left out (edge_bound)
+  std::vector<EdgeGroup> groups_;                        // edge_bound's groups, largest requirement first
+  std::vector<std::pair<int, int>> edges_;               // distinct edges the groups index
+  mutable std::vector<char> used_;                       // edge_bound's packing scratch, per edge
   std::vector<int> topo_;
   std::vector<int> order_;            // free layers, topological order
   std::vector<double> rest_lb_;       // lower bound of the layers order_[d..]

@@ -22,8 +22,10 @@
 // cost increase. Incumbent: the better of the partition's band layout and a sequential greedy placement,
 // each polished by local moves (one layer to its cheapest free spot; swaps of equal-shaped layers).
 // Bound = partial cost + sum of mu * (h - 1) of the layers still to place + the larger of two bounds on the
-// edges still to cost: dataflow path widths, and fan-out / fan-in (of the edges leaving one layer for
-// distinct consumers, or entering one layer from distinct producers, at most one costs 0). The search stops
+// edges still to cost: dataflow path widths, and an edge-disjoint packing of groups that cannot all be
+// cheap: fan-out / fan-in (of the edges leaving one layer for distinct consumers, or entering one layer
+// from distinct producers, at most one costs 0) and reconvergent paths (an edge p1 -> b beside a path
+// p1 -> .. -> p2 -> b: their gaps add up to at least the widths on the long path). The search stops
 // at node_limit (deterministic) or time_limit_s (a safety net; the report then says "time_limit" and the result may
 // depend on the machine). The lower bound reported is min(best, bounds of all unexplored subtrees), so
 // optimal == (gap is zero).

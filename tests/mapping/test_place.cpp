@@ -87,25 +87,6 @@ TEST(Placement, BranchAndBoundMatchesExhaustiveSearch) {
   }
 }
 
-TEST(Placement, CutShortTheLowerBoundStaysBelowTheOptimum) {
-  std::mt19937 rng(7);
-  PlacementOptions o;
-  o.node_limit = 8;  // room for the first dive (4 layers) and a little more
-  int cut_short = 0;
-  for (int trial = 0; trial < 8; ++trial) {
-    auto p = random_problem(rng, 4, 8, 4);
-    const auto sol = solve_placement(p, o);
-    cut_short += sol.report.stopped_by == "node_limit";
-    const double truth = brute_force(p, o.lambda, o.mu);
-    EXPECT_LE(sol.report.lower_bound, truth + 1e-9);
-    EXPECT_GE(sol.report.cost, truth - 1e-9);
-    if (sol.report.cost > truth + 1e-9) {
-      EXPECT_FALSE(sol.report.optimal);  // a worse solution must not claim optimality
-    }
-  }
-  EXPECT_GT(cut_short, 0);  // the limit really cut searches short
-}
-
 // Graph-shaped dataflow (fan-out, fan-in, repeated edges): random DAGs under two vertical weights, with
 // the search both complete and cut short. The fan-out / fan-in bound must never exceed the optimum.
 PlacementProblem random_dag(std::mt19937& rng, int layers, int cols, int rows) {
@@ -140,6 +121,26 @@ TEST(Placement, DagsMatchExhaustiveSearchAndBoundsStayBelowTheOptimum) {
   }
 }
 
+TEST(Placement, CutShortTheLowerBoundStaysBelowTheOptimum) {
+  // Graph-shaped problems: chains with a skip are proved at the root by the reconvergence bound.
+  std::mt19937 rng(7);
+  PlacementOptions o;
+  o.node_limit = 2;  // less than one dive (4 layers): cut short unless the root bound proves the incumbent
+  int cut_short = 0;
+  for (int trial = 0; trial < 8; ++trial) {
+    auto p = random_dag(rng, 4, 8, 4);
+    const auto sol = solve_placement(p, o);
+    cut_short += sol.report.stopped_by == "node_limit";
+    const double truth = brute_force(p, o.lambda, o.mu);
+    EXPECT_LE(sol.report.lower_bound, truth + 1e-9);
+    EXPECT_GE(sol.report.cost, truth - 1e-9);
+    if (sol.report.cost > truth + 1e-9) {
+      EXPECT_FALSE(sol.report.optimal);  // a worse solution must not claim optimality
+    }
+  }
+  EXPECT_GT(cut_short, 0);  // the limit really cut searches short
+}
+
 // A residual block and a concat (two joins of two producers each, as in a small ResNet): the fan-in bound
 // alone equals the optimum, so a handful of nodes proves it where the path bound needed many.
 TEST(Placement, JoinsAreProvedOptimalQuickly) {
@@ -158,6 +159,25 @@ TEST(Placement, JoinsAreProvedOptimalQuickly) {
   EXPECT_TRUE(sol.report.optimal);
   EXPECT_EQ(sol.report.stopped_by, "complete");
   EXPECT_NEAR(sol.report.cost, 2.0, 1e-9);  // each join has one producer a column or a row away
+}
+
+// A LayerNorm -> fc1 -> fc2 -> residual Add that also reads the LayerNorm (a transformer's MLP half), with
+// two-column Dense layers: the direct edge spans both, which only the reconvergence bound sees.
+TEST(Placement, ReconvergentPathsAreProvedOptimalQuickly) {
+  PlacementProblem p;
+  p.columns = 8;
+  p.rows = 2;
+  p.width = {1, 2, 2, 1};
+  p.height = {1, 1, 1, 1};
+  p.edges = {{0, 1}, {1, 2}, {2, 3}, {0, 3}};
+  p.fixed.assign(4, std::nullopt);
+  p.seed.assign(4, std::nullopt);
+  PlacementOptions o;
+  o.node_limit = 20;
+  const auto sol = solve_placement(p, o);
+  EXPECT_TRUE(sol.report.optimal);
+  EXPECT_EQ(sol.report.stopped_by, "complete");
+  EXPECT_NEAR(sol.report.cost, brute_force(p, o.lambda, o.mu), 1e-9);
 }
 
 TEST(Placement, FixedLayersStayAndOthersFollow) {
