@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "codegen/attention_spec.h"
+#include "codegen/output_activation.h"
 #include "design/tensor_op_layout.h"
 #include "support/error.h"
 
@@ -117,6 +118,12 @@ DenseKernelSpec tensor_op_kernel_spec(const LayerDesign& l, const Model& m, int6
     cfg += fmt::format("  static constexpr int lshift[2] = {{{}, {}}};\n", f - a.frac, f - b.frac);
     cfg += fmt::format("  static constexpr requant_step cast = {};\n", step(f, y0, false, l));
     call = "  aie4ml::kernels::tensor_add<CFG>(in0.data(), in1.data(), out.data());\n";
+  } else if (to::is_unary(l)) {
+    const FixedType& x = fixed(m, ins[0], l);
+    cfg += fmt::format("  static constexpr unsigned elements = {};\n", g[0] * g[1]);
+    cfg += fmt::format("  static constexpr aie4ml::kernels::piecewise_params params = {};\n",
+                       piecewise_init(piecewise_spec(op->kind, *op, x, y0), l.name));
+    call = "  aie4ml::kernels::tensor_unary<CFG>(in0.data(), out.data());\n";
   } else if (l.op == "Concat") {
     std::vector<std::string> channels, offsets, casts;
     int64_t offset = 0;

@@ -40,7 +40,8 @@
 // Optional layer keys (written only when set): "conv" and "pool" (conv geometry, fused MaxPool),
 // "conv_chunk" (a conv kernel that runs the batch in chunks of that many samples; absent: one chunk),
 // "input_order" (a Dense reading a conv output through views), and for tensor-op layers (op "Add",
-// "Concat", "MaxPool", "AveragePool", "GlobalAveragePool": one kernels/tensor_ops.h kernel on one tile;
+// "Concat", "MaxPool", "AveragePool", "GlobalAveragePool", and "Relu", "LeakyRelu", "Clip" that could not be
+// fused (geometry as Add's, [C, positions]): one kernels/tensor_ops.h kernel on one tile;
 // op "MatMul", "Softmax", "LayerNorm": the attention kernels, kernels/matmul_act.h, softmax_rows.h,
 // layernorm.h, one kernel on one tile) "inputs": [tensor, ..] (every input tensor in the op's order;
 // "input_tensor" is the first) and "tensor_op": [..] (the op's geometry, LayerDesign::tensor_op). A

@@ -40,6 +40,9 @@ enum MatMulForm { kScores = 0, kContext = 1 };
 // Ops in the model's row-major layout (no channels-last reordering of their tensors).
 inline bool is_attention(const LayerDesign& l) { return l.op == "MatMul" || l.op == "Softmax" || l.op == "LayerNorm"; }
 
+// ReLU / LeakyReLU / Clip that could not be fused: elementwise, the Add's geometry [C, positions].
+inline bool is_unary(const LayerDesign& l) { return l.op == "Relu" || l.op == "LeakyRelu" || l.op == "Clip"; }
+
 // Per-sample elements of input `i` of the layer.
 inline int64_t input_elements(const LayerDesign& l, size_t i) {
   if (l.op == "Concat") return l.tensor_op.at(0) * l.tensor_op.at(i + 1);
@@ -51,7 +54,7 @@ inline int64_t input_elements(const LayerDesign& l, size_t i) {
 // Channels of the output (the channels-last row width per position) and positions per sample.
 inline int64_t out_channels(const LayerDesign& l) {
   if (is_attention(l)) return l.out_features;  // row-major: one "position" of every element
-  if (l.op == "Add") return l.tensor_op.at(0);
+  if (l.op == "Add" || is_unary(l)) return l.tensor_op.at(0);
   if (l.op == "Concat") return std::accumulate(l.tensor_op.begin() + 1, l.tensor_op.end(), int64_t{0});
   return l.tensor_op.at(C);
 }
@@ -65,7 +68,7 @@ inline int64_t taps(const LayerDesign& l) { return is_pool(l) ? l.tensor_op.at(K
 // for the cast and the fused epilogue (shift, round, saturate, store), plus 40 cycles of call overhead.
 inline int64_t reads_per_output(const LayerDesign& l) {
   if (l.op == "Add") return 2;
-  if (l.op == "Concat") return 1;
+  if (l.op == "Concat" || is_unary(l)) return 1;
   return taps(l);
 }
 // MatMul, Softmax and LayerNorm (partition cost only; the performance model counts them with

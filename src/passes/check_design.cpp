@@ -86,6 +86,7 @@ class Checker {
     bool ok = l.kernels.size() == 1 && l.cas_length == 1 && l.cas_num == 1 && l.kernels[0].variant == "tensor_op" &&
               l.kernels[0].writes_output && !l.kernels[0].cascade_in && !l.kernels[0].cascade_out;
     if (l.op == "Add") ok = ok && ins.size() == 2 && g.size() == 2 && g[0] * g[1] == l.in_features && g[0] * g[1] == l.out_features;
+    else if (to::is_unary(l)) ok = ok && ins.size() == 1 && g.size() == 2 && g[0] * g[1] == l.in_features && g[0] * g[1] == l.out_features;
     else if (l.op == "Concat") {
       int64_t channels = 0;
       for (size_t i = 1; i < g.size(); ++i) channels += g[i];

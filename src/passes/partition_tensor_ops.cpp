@@ -9,6 +9,7 @@
 
 #include "design/tensor_op_layout.h"
 #include "passes/channel_views.h"
+#include "passes/fuse_output_activation.h"
 #include "passes/partition_attention.h"
 #include "passes/partition.h"
 #include "passes/partition_conv.h"
@@ -110,6 +111,19 @@ namespace {
 
 bool is_attention_kind(OpKind k) { return k == OpKind::MatMul || k == OpKind::Softmax || k == OpKind::LayerNorm; }
 
+// ReLU, LeakyReLU, Clip: a layer of their own when they cannot be fused (kernels/tensor_ops.h tensor_unary).
+bool is_unary_kind(OpKind k) { return k == OpKind::Relu || k == OpKind::LeakyRelu || k == OpKind::Clip; }
+
+// Whether `op` may become the epilogue of the Dense before it (passes/fuse_output_activation.h: between
+// layers, or as the network's output activation): the op alone reads a linear Dense's output.
+bool dense_epilogue_candidate(const Model& m, const Op& op) {
+  if (is_hidden_activation(m, op)) return true;
+  if (op.inputs.empty()) return false;
+  const Op* p = m.producer(op.inputs[0]);
+  return p && p->kind == OpKind::Dense && p->get_string("activation", "linear") == "linear" &&
+         activation_name(op.kind) && m.consumers(op.inputs[0]).size() == 1 && !is_graph_output(m, op.inputs[0]);
+}
+
 bool is_constant(const Model& m, const std::string& t) { return t.empty() || (m.has_tensor(t) && m.tensor(t).is_constant); }
 
 // A tensor-op layer for op `op` of the region: its kind, and for MatMul two activations, for Softmax rows.
@@ -172,18 +186,28 @@ TensorOpRegion tensor_op_region(const Model& model) {
     std::vector<std::string> activations;
     for (auto& t : op.inputs)
       if (!is_constant(model, t)) activations.push_back(t);
-    if (activations.size() != 1 || !tail_of.count(activations[0])) continue;
-    const std::string layer = tail_of[activations[0]];
-    if (fusable_after(op, model.find_op(layer)->kind, activations) && model.consumers(activations[0]).size() == 1 &&
-        !is_graph_output(model, activations[0])) {
-      tail_of.erase(activations[0]);
-      r.fused.insert(op.name);
-      r.epilogue[layer].push_back(op.name);
-      r.output_of[layer] = op.outputs[0];
-      tail_of[op.outputs[0]] = layer;
+    const bool fuses = activations.size() == 1 && tail_of.count(activations[0]) &&
+                       fusable_after(op, model.find_op(tail_of[activations[0]])->kind, activations) &&
+                       model.consumers(activations[0]).size() == 1 && !is_graph_output(model, activations[0]);
+    if (!fuses && is_unary_kind(op.kind) && activations.size() == 1 && op.outputs.size() == 1 &&
+        !dense_epilogue_candidate(model, op)) {  // a ReLU / LeakyReLU / Clip that nothing could absorb
+      r.layers.insert(op.name);
+      r.output_of[op.name] = op.outputs[0];
+      r.epilogue[op.name] = {};
+      tail_of[op.outputs[0]] = op.name;
       array_side.insert(op.outputs[0]);
       layer_written.insert(op.outputs[0]);
+      continue;
     }
+    if (!fuses) continue;
+    const std::string layer = tail_of[activations[0]];
+    tail_of.erase(activations[0]);
+    r.fused.insert(op.name);
+    r.epilogue[layer].push_back(op.name);
+    r.output_of[layer] = op.outputs[0];
+    tail_of[op.outputs[0]] = layer;
+    array_side.insert(op.outputs[0]);
+    layer_written.insert(op.outputs[0]);
   }
   return r;
 }
@@ -210,7 +234,7 @@ bool row_major_tensor(const Model& m, const TensorOpRegion& region, const std::s
   if (p->kind == OpKind::Dense) return true;
   if (p->kind == OpKind::Conv || p->kind == OpKind::MaxPool) return false;
   if (is_attention_kind(p->kind)) return true;
-  if (region.layers.count(p->name) || region.fused.count(p->name) || p->kind == OpKind::Relu || p->kind == OpKind::Quantize)
+  if (region.layers.count(p->name) || region.fused.count(p->name) || is_unary_kind(p->kind) || p->kind == OpKind::Quantize)
     for (auto& in : p->inputs)
       if (!is_constant(m, in)) return row_major_tensor(m, region, in);
   return false;
@@ -235,6 +259,7 @@ bool enters_from_host(const Model& m, const TensorOpRegion& region, const std::s
 // Whether the op's inputs are row-major (InputError when they mix layouts).
 bool row_major_layout(const Model& m, const TensorOpRegion& region, const Op& op) {
   if (is_attention_kind(op.kind)) return true;
+  if (is_unary_kind(op.kind)) return row_major_tensor(m, region, op.inputs.at(0));
   if (op.kind != OpKind::Add) return false;
   const bool first = row_major_tensor(m, region, op.inputs.at(0));
   for (auto& t : op.inputs)
@@ -290,6 +315,11 @@ LayerDesign tensor_op_fields(const Op& op, const Model& model, const TensorOpReg
       l.rows_per_sample = row_major ? token_rows(model, region, op.inputs[0]) : 1;
       break;
     case OpKind::Concat: l.tensor_op = concat_geometry(model, op); break;
+    case OpKind::Relu: case OpKind::LeakyRelu: case OpKind::Clip:  // elementwise: the Add's geometry
+      if (y.empty() || model.tensor(op.inputs[0]).sample_shape() != y) refuse(op, "its input and output shapes differ");
+      l.tensor_op = row_major ? std::vector<int64_t>{product(y), 1} : std::vector<int64_t>{y[0], product({y.begin() + 1, y.end()})};
+      l.rows_per_sample = row_major ? token_rows(model, region, op.inputs[0]) : 1;
+      break;
     case OpKind::MatMul: case OpKind::Softmax: case OpKind::LayerNorm: {
       const auto a = attention_layer(model, op, region.epilogue.at(op.name));
       l.inputs = a.inputs;
@@ -340,7 +370,8 @@ LayerDesign tensor_op_fields(const Op& op, const Model& model, const TensorOpReg
     // A Slice is a channel view of a conv-like output, or array_region refuses it (channel_views.h).
     const bool conv_like = p && (p->kind == OpKind::Conv || pools.count(p->name) || p->kind == OpKind::Slice);
     const bool tensor_op = p && (region.layers.count(p->name) || region.fused.count(p->name));
-    const bool row_source = (p && p->kind == OpKind::Dense) || enters_from_host(model, region, t);
+    // a Dense output, also through its fused Sigmoid/Tanh/Clip epilogue (fuse_output_activation.h)
+    const bool row_source = (p && (p->kind == OpKind::Dense || is_hidden_activation(model, *p))) || enters_from_host(model, region, t);
     if (!(tensor_op || (row_major ? row_source : conv_like)))
       refuse(op, fmt::format("input '{}' is made by {}; {}", t,
                              p ? fmt::format("{} '{}'", to_string(p->kind), p->name) : std::string("no array layer"),

@@ -7,6 +7,9 @@ Writes DIR/output_activation/heads.onnx: x[N,12] -> Gemm+Relu (24) -> three head
 and DIR/output_activation/hidden.onnx, activations between layers (Dense epilogues on the array):
   x[N,16] -> Gemm (40) -> Tanh -> Gemm (24) -> Sigmoid -> Gemm (20) -> LeakyRelu(0.1) -> Gemm (12)
   -> Clip [0, 1.5] -> Gemm (5) -> Clip [-1, 1] -> y
+and DIR/output_activation/standalone.onnx, activations that cannot be fused (their input has two readers):
+  h1 = Gemm(x) (32); a1 = LeakyRelu(h1); h2 = Gemm(a1) (32); a2 = Clip(h2, -1, 1.5); s = h1 + (h2 + a2);
+  r = Relu(s); y = s + Gemm(r) (32)
 Weights are scaled so the heads' logits span several units (the tables' interesting range).
 Deterministic: fixed seed. Usage: make_output_activation_models.py --out DIR
 """
@@ -65,6 +68,26 @@ def hidden_model():
     return model
 
 
+def standalone_model():
+    rng = np.random.default_rng(2468)
+    nodes, inits = [], []
+    h1 = gemm(nodes, inits, "fc1", "x", 16, 32, rng, 2.0)
+    nodes.append(helper.make_node("LeakyRelu", [h1], ["a1"], name="act1", alpha=0.2))
+    h2 = gemm(nodes, inits, "fc2", "a1", 32, 32, rng, 2.0)
+    inits += [numpy_helper.from_array(np.array(v, np.float32), n) for n, v in (("lo2", -1.0), ("hi2", 1.5))]
+    nodes.append(helper.make_node("Clip", [h2, "lo2", "hi2"], ["a2"], name="act2"))
+    nodes.append(helper.make_node("Add", [h2, "a2"], ["t"], name="res0"))
+    nodes.append(helper.make_node("Add", [h1, "t"], ["s"], name="res1"))
+    nodes.append(helper.make_node("Relu", ["s"], ["r"], name="act3"))
+    h3 = gemm(nodes, inits, "fc3", "r", 32, 32, rng, 1.0)
+    nodes.append(helper.make_node("Add", ["s", h3], ["y"], name="res2"))
+    graph = helper.make_graph(nodes, "standalone", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 16])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 32])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="aie4ml-tests")
+    onnx.checker.check_model(model)
+    return model
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -72,6 +95,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     onnx.save(heads_model(), os.path.join(out, "heads.onnx"))
     onnx.save(hidden_model(), os.path.join(out, "hidden.onnx"))
+    onnx.save(standalone_model(), os.path.join(out, "standalone.onnx"))
 
 
 if __name__ == "__main__":

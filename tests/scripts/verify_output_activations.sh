@@ -11,6 +11,8 @@
 # piecewise-linear epilogue for LeakyRelu/Clip, the final Clip too), on one chain; in 8 and 16 bits
 # `verify --samples 200` is bit-exact on every layer. A forced CascadeNum 2 on such a layer is refused
 # naming it (exit 2).
+# Activations that cannot be fused (standalone.onnx: LeakyRelu, Clip and Relu whose inputs have two readers)
+# are tensor-op layers of their own (kernels/tensor_ops.h tensor_unary) and verify bit-exact in 8 bits.
 # Env (set by CTest): AIE4ML, AIE4ML_TEST_DATA, AIE4ML_PYTHON. Exit 77 = skipped.
 set -euo pipefail
 PY=${AIE4ML_PYTHON:-/usr/bin/python3}
@@ -80,5 +82,21 @@ rc=$?
 set -e
 [ "$rc" -eq 2 ] && grep -q "layer 'fc1': CascadeNum 2: its activation epilogue" "$work/hidden_bad.log" && [ ! -e "$work/hidden_bad" ] ||
   { cat "$work/hidden_bad.log"; fail "a forced CascadeNum 2 under a hidden Tanh should be refused (exit $rc)"; }
+echo '{"Model": {"Precision": "ap_fixed<8,3>", "BatchSize": 8}}' > "$work/standalone.json"
+"$AIE4ML" compile "${AIE4ML_TEST_DATA}/output_activation/standalone.onnx" -c "$work/standalone.json" -o "$work/standalone" \
+  > "$work/standalone.log" 2>&1 || { cat "$work/standalone.log"; fail "standalone: compile"; }
+"$PY" - "$work/standalone/design.json" <<'PY' || fail "standalone: the activations should be tensor-op layers"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["host_ops"] == [], d["host_ops"]
+ops = {l["name"]: (l["op"], l["kernels"][0]["variant"]) for l in d["layers"]}
+for name, op in (("act1", "LeakyRelu"), ("act2", "Clip"), ("act3", "Relu")):
+    assert ops[name] == (op, "tensor_op"), ops
+PY
+"$AIE4ML" verify "$work/standalone" --samples 200 > "$work/standalone.verify" 2>&1 || { cat "$work/standalone.verify"; fail "standalone: verify"; }
+grep -q "^bit-exact: 200/200 samples$" "$work/standalone.verify" &&
+  grep -q "^layers bit-exact: fc1, act1, fc2, act2, res0, res1, act3, fc3, res2$" "$work/standalone.verify" ||
+  { cat "$work/standalone.verify"; fail "standalone: not bit-exact"; }
 echo "PASS (Softmax, Sigmoid, Tanh heads in 16 bits on the array: bit-exact 500/500; corrupted table caught;" \
-     "Tanh/Sigmoid/LeakyRelu/Clip epilogues between layers bit-exact 200/200 in 8 and 16 bits)"
+     "Tanh/Sigmoid/LeakyRelu/Clip epilogues between layers bit-exact 200/200 in 8 and 16 bits;" \
+     "standalone LeakyRelu/Clip/Relu layers bit-exact 200/200)"
