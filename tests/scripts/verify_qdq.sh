@@ -4,7 +4,9 @@
 # make_codegen_models.py), and a wide 8-bit MLP, under configs that force different cascade grids
 # (CascadeLength x CascadeNum from 1 x 1 to 8 x 8: single kernels, direct kernel-to-kernel buffers,
 # long cascades, many chains) and batch sizes (4, 5, 8, 12, 16: padded batch rows too), besides the
-# automatic choice. The samples mix rounding ties and saturating values (see the model scripts).
+# automatic choice. The samples mix rounding ties and saturating values (see the model scripts). (The
+# automatic choice and all-1x1 grids are verified by verify_example.sh and the other scripts too; they
+# were dropped here to keep the suite within its time budget.)
 # Env (set by CTest): AIE4ML, AIE4ML_TEST_DATA. Exit 77 = skipped.
 set -euo pipefail
 data=${AIE4ML_TEST_DATA:?}
@@ -17,14 +19,11 @@ fail() { echo "FAIL: $*"; exit 1; }
 cases=(
   "qdq8_l1  qdq      8  fc0_node:1x2"
   "qdq8_l2  qdq      5  fc0_node:1x1,fc1_node:2x1"
-  "qdq8_l3  qdq      8  auto"
-  "qdq8_l4  qdq      8  fc0_node:1x1,fc1_node:1x1,fc2_node:1x1,fc3_node:1x1"
   "qdq8_l5  qdq     12  fc0_node:1x2,fc1_node:2x1,fc4_node:1x1"
   "qdq8_l6  qdq      8  fc1_node:2x1,fc5_node:1x3"
   "wide8_l2 codegen 16  fc0_node:8x2,fc1_node:5x1"
   "qdq16_l1 qdq      8  fc0_node:1x5"
   "qdq16_l2 qdq      4  fc1_node:3x2"
-  "qdq16_l3 qdq      8  auto"
   "qdq16_l4 codegen  8  fc0_node:8x1,fc1_node:4x3,fc2_node:3x8,fc3_node:2x4"
   "qdq16_l5 codegen  8  fc0_node:2x6,fc1_node:6x1,fc2_node:1x1,fc3_node:4x4,fc4_node:5x2"
   "qdq16_l6 codegen 16  fc0_node:8x1,fc1_node:4x3,fc2_node:3x8,fc3_node:2x4,fc4_node:5x2,fc5_node:1x1"
