@@ -489,6 +489,11 @@ PerfResult simulate(const Design& d, const Device& dev, const PerfParams& params
     LayerPerf lp;
     lp.name = l.name;
     lp.op = l.op;
+    const std::string variant = l.kernels.empty() ? std::string() : l.kernels.front().variant;
+    lp.kernel = variant == "conv_direct"   ? "conv direct"
+                : l.is_conv()              ? "conv im2col"
+                : variant == "tensor_op"   ? "tensor op"
+                                           : "dense";
     lp.in_features = l.in_features;
     lp.out_features = l.out_features;
     lp.cas_length = l.cas_length;

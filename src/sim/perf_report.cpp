@@ -17,6 +17,7 @@ double round_to(double x, double step) { return std::round(x / step) * step; }
 nlohmann::json layer_json(const LayerPerf& l) {
   return {{"name", l.name},
           {"op", l.op},
+          {"kernel", l.kernel},
           {"in_features", l.in_features},
           {"out_features", l.out_features},
           {"cas_length", l.cas_length},
@@ -106,15 +107,15 @@ std::string report_table(const PerfResult& r, const nlohmann::json& search) {
   line("");
   size_t w = 5, ow = 6;  // name and op columns as wide as their longest entry (GlobalAveragePool)
   for (auto& l : r.layers) w = std::max(w, l.name.size()), ow = std::max(ow, l.op.size());
-  line(fmt::format("{:<{}} {:<{}} {:>11} {:>7} {:>6} {:>8} {:>7} {:>9} {:>12}", "layer", w, "op", ow, "in->out", "LxN",
-                   "tiles", "kernel", "util", "eff/peak", "eff/single"));
+  line(fmt::format("{:<{}} {:<{}} {:>11} {:>7} {:>6} {:>8} {:>7} {:>9} {:>12}  {}", "layer", w, "op", ow, "in->out", "LxN",
+                   "tiles", "kernel", "util", "eff/peak", "eff/single", "kernel"));
   line(fmt::format("{:<{}} {:<{}} {:>11} {:>7} {:>6} {:>8} {:>7} {:>9} {:>12}", "", w, "", ow, "", "", "", "cycles", "",
                    "", "kernel"));
   for (auto& l : r.layers)
-    line(fmt::format("{:<{}} {:<{}} {:>11} {:>7} {:>6} {:>8} {:>6.1f}% {:>8.1f}% {:>11.1f}%", l.name, w, l.op, ow,
+    line(fmt::format("{:<{}} {:<{}} {:>11} {:>7} {:>6} {:>8} {:>6.1f}% {:>8.1f}% {:>11.1f}%  {}", l.name, w, l.op, ow,
                      fmt::format("{}->{}", l.in_features, l.out_features),
                      fmt::format("{}x{}", l.cas_length, l.cas_num), l.tiles, l.kernel_cycles, 100 * l.utilisation,
-                     100 * l.efficiency_vs_peak, 100 * l.efficiency_vs_single_kernel));
+                     100 * l.efficiency_vs_peak, 100 * l.efficiency_vs_single_kernel, l.kernel));
   line("");
   line(fmt::format(
       "latency      {:.1f} ns to the first output word ({:.0f} cycles), {:.1f} ns to the last ({:.0f} cycles)",

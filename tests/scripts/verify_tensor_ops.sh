@@ -50,6 +50,9 @@ grep -q "tensor_add<residual_cfg>(in0.data(), in1.data(), out.data())" "$prj"/ai
 diff -r "$prj" "$work/resnet_again" > "$work/resnet.diff" || { head -20 "$work/resnet.diff"; fail "qdq_resnet: two compiles differ"; }
 "$AIE4ML" report "$prj" > "$prj.report" 2>&1 || { cat "$prj.report"; fail "qdq_resnet: report"; }
 grep -Eq "^residual +Add +512->512 +1x1 +1 +[1-9][0-9]* " "$prj.report" || { cat "$prj.report"; fail "qdq_resnet: no Add row in the report"; }
+grep -Eq "^residual +Add +512->512 +1x1 +1 +[1-9][0-9]* .* tensor op$" "$prj.report" && grep -Eq "^conv2 +Conv .* conv im2col$" "$prj.report" &&
+  grep -Eq "^conv1 +Conv .* conv direct$" "$prj.report" ||
+  { cat "$prj.report"; fail "qdq_resnet: the report should name each layer's kernel (conv2 forced to im2col)"; }
 "$AIE4ML" verify "$prj" --samples 1000 > "$prj.verify" 2>&1 || { cat "$prj.verify"; fail "qdq_resnet: verify"; }
 grep -q "^bit-exact: 1000/1000 samples$" "$prj.verify" &&
   grep -q "^layers bit-exact: conv1, conv2, skip, residual, branch, cat, pool, gap, fc$" "$prj.verify" ||
