@@ -137,6 +137,7 @@ void to_json(json& j, const LayerDesign& l) {
   if (!l.conv.empty()) j["conv"] = l.conv;
   if (!l.pool.empty()) j["pool"] = l.pool;
   if (l.conv_chunk > 0) j["conv_chunk"] = l.conv_chunk;
+  if (l.epilogue_table_bytes > 0) j["epilogue_table_bytes"] = l.epilogue_table_bytes;
   if (!l.input_order.empty()) j["input_order"] = l.input_order;
   if (!l.inputs.empty()) j["inputs"] = l.inputs;
   if (!l.tensor_op.empty()) j["tensor_op"] = l.tensor_op;
@@ -189,6 +190,7 @@ void from_json(const json& j, LayerDesign& l) {
   if (j.contains("conv")) j.at("conv").get_to(l.conv);
   if (j.contains("pool")) j.at("pool").get_to(l.pool);
   if (j.contains("conv_chunk")) j.at("conv_chunk").get_to(l.conv_chunk);
+  if (j.contains("epilogue_table_bytes")) j.at("epilogue_table_bytes").get_to(l.epilogue_table_bytes);
   if (j.contains("input_order")) j.at("input_order").get_to(l.input_order);
   if (j.contains("inputs")) j.at("inputs").get_to(l.inputs);
   if (j.contains("tensor_op")) j.at("tensor_op").get_to(l.tensor_op);

@@ -39,6 +39,8 @@
 // buffer; its K, k_slice / in_padded, is taps x input channels padded to tile_k, k = tap * CIp + ci).
 // Optional layer keys (written only when set): "conv" and "pool" (conv geometry, fused MaxPool),
 // "conv_chunk" (a conv kernel that runs the batch in chunks of that many samples; absent: one chunk),
+// "epilogue_table_bytes" (the constant table of a Softmax / Sigmoid / Tanh epilogue, reserved in the output
+// kernels' tiles as buffer role "constants"),
 // "input_order" (a Dense reading a conv output through views), and for tensor-op layers (op "Add",
 // "Concat", "MaxPool", "AveragePool", "GlobalAveragePool", and "Relu", "LeakyRelu", "Clip" that could not be
 // fused (geometry as Add's, [C, positions]): one kernels/tensor_ops.h kernel on one tile;
@@ -154,6 +156,10 @@ struct LayerDesign {
   // chunk, a divisor of the batch below it (kernels/conv.h Chunk). The kernel's im2col and GEMM-result
   // buffers hold one chunk's rows (conv_layout::chunk_rows_padded); 0: the whole batch at once.
   int64_t conv_chunk = 0;
+  // design.json "epilogue_table_bytes" (only when > 0): the constant table of the layer's activation
+  // epilogue (Softmax exp tables: their bound, 4268; Sigmoid / Tanh: the entries the Dense output type
+  // reaches x output bytes), which allocate_buffers reserves in each output-writing kernel's tile.
+  int64_t epilogue_table_bytes = 0;
   // design.json "input_order" (only when not the identity): input feature i of the array layout is
   // feature input_order[i] of the model's input tensor (a Dense reading a conv output through a Flatten).
   std::vector<int64_t> input_order;

@@ -1,5 +1,6 @@
 #include "ir/fixed_point.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -64,6 +65,15 @@ int64_t apply_overflow(int128 v, int width, bool is_signed, OverflowMode mode) {
     case OverflowMode::SatZero: return (v < lo || v > hi) ? 0 : static_cast<int64_t>(v);
   }
   return 0;
+}
+
+FixedType activation_index_type(const FixedType& in) {
+  return FixedType{12, std::min(in.frac, 7), true, RoundingMode::RndConv, OverflowMode::Sat};
+}
+
+int64_t activation_table_entries(const FixedType& in) {
+  const FixedType index = activation_index_type(in);
+  return requantize(in.max_code(), in.frac, index) - requantize(in.min_code(), in.frac, index) + 1;
 }
 
 int64_t requantize(int128 v, int from_frac, const FixedType& to) {

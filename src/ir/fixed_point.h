@@ -22,6 +22,14 @@ int64_t apply_overflow(int128 v, int width, bool is_signed, OverflowMode mode);
 // apply_overflow(round_shift(v, from_frac - to.frac, to.rounding), to.width, ...).
 int64_t requantize(int128 v, int from_frac, const FixedType& to);
 
+// The index type of the Sigmoid / Tanh tables for inputs of type `in` (docs/numerics.md):
+// ap_fixed<12, 12 - min(in.frac, 7), AP_RND_CONV, AP_SAT>: exact per code for inputs of at most 12 bits
+// with frac <= 7; otherwise resolution 2^-7 over [-16, 16).
+FixedType activation_index_type(const FixedType& in);
+
+// Entries of that table the codes of `in` reach (the index codes of in's extremes and all between).
+int64_t activation_table_entries(const FixedType& in);
+
 // Quantise a real number into `to` (exact for every finite double). NaN maps to 0; +-Inf saturate to the
 // extreme codes whatever the overflow mode, since no wrapped value of infinity exists (under AP_SAT_SYM
 // the extremes are +-max_code).

@@ -115,6 +115,8 @@ void allocate_kernel(const LayerDesign& layer, KernelInstance& k, const DirectIn
                   : layer.is_conv()     ? conv_kernel_requests(w, in, conv_layout::im2col_bytes(layer),
                                                          conv_layout::out_tiles_bytes(layer), out, bias, device)
                                   : kernel_buffer_requests(w, in, out, bias, k.writes_output, !input_elsewhere, device);
+  if (k.writes_output && layer.epilogue_table_bytes > 0 && !layer.is_tensor_op())  // the epilogue's table
+    requests.insert(requests.end() - 2, BufferRequest{"constants", layer.epilogue_table_bytes, 1});
   auto packed = pack_tile_memory(requests, device);
   if (!packed) {
     int64_t total = 0;

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "ir/fixed_point.h"
+
 namespace aie4ml {
 
 namespace {
@@ -35,6 +37,17 @@ std::optional<std::string> refusal(const Op& op, const LayerDesign& layer, const
   if (yt.type.fixed.frac < 0 || yt.type.fixed.frac > 16) return fmt::format("output {} needs 0..16 fractional bits", yt.type.str());
   return std::nullopt;
 }
+
+}  // namespace
+
+int64_t epilogue_table_bytes(OpKind kind, const Model& m, const Op& op) {
+  const auto& y = m.tensor(op.outputs.at(0)).type;
+  if (kind == OpKind::Softmax) return 1067 * 4;  // kernels/softmax.h's bound on its uint32 exp tables
+  if (kind != OpKind::Sigmoid && kind != OpKind::Tanh) return 0;  // piecewise epilogues have no table
+  return activation_table_entries(m.tensor(op.inputs.at(0)).type.fixed) * container_bytes(y);
+}
+
+namespace {
 
 bool is_elementwise_epilogue(OpKind k) { return k == OpKind::Sigmoid || k == OpKind::Tanh || k == OpKind::Clip; }
 
@@ -91,6 +104,7 @@ void fuse_output_activation(PartitionResult& parts, const Model& m, const Config
       continue;
     }
     layer->activation = *activation;
+    layer->epilogue_table_bytes = epilogue_table_bytes(op->kind, m, *op);
     layer->output_tensor = op->outputs[0];
     layer->output_type = m.tensor(layer->output_tensor).type.str();
   }

@@ -31,6 +31,10 @@ void fuse_output_activation(PartitionResult& parts, const Model& model, const Co
 // both types fixed point in one 8/16-bit container. nullptr when there is none. The partition then maps the
 // Dense with one chain (cas_num 1) and makes the op's output the layer's output (array_region, lower_layer).
 const Op* hidden_activation_of(const Model& model, const Op& dense);
+// Bytes of the constant table epilogue op `op` (of kind `kind`, reading a Dense output) needs on the
+// output kernel's tile (LayerDesign::epilogue_table_bytes): Softmax its bound, Sigmoid/Tanh the reachable
+// entries, 0 for the piecewise ones.
+int64_t epilogue_table_bytes(OpKind kind, const Model& model, const Op& op);
 // The LayerDesign activation of an epilogue op: "softmax", "sigmoid", "tanh", "clip"; nullopt for others.
 std::optional<std::string> activation_name(OpKind k);
 bool is_hidden_activation(const Model& model, const Op& op);

@@ -312,6 +312,7 @@ LayerDesign lower_layer(const Op& op, const Model& model, const LayerCandidate& 
   l.output_tensor = op.outputs[0];
   if (const Op* act = hidden_activation_of(model, op)) {  // a Sigmoid/Tanh between layers: its epilogue
     l.activation = *activation_name(act->kind);
+    l.epilogue_table_bytes = epilogue_table_bytes(act->kind, model, *act);
     l.output_tensor = act->outputs[0];
   }
   l.input_type = model.tensor(l.input_tensor).type.str();

@@ -75,11 +75,6 @@ int64_t ClipCodes::operator()(int64_t v) const {
   return requantize(v, x.frac, y);
 }
 
-FixedType activation_index_type(const FixedType& in) {
-  const int frac = std::min(in.frac, 7);
-  return FixedType{12, frac, true, RoundingMode::RndConv, OverflowMode::Sat};
-}
-
 namespace {
 
 template <class F>

@@ -45,10 +45,8 @@ struct ClipCodes {
 };
 ClipCodes clip_codes(double lo, double hi, const FixedType& x, const FixedType& y);
 
-// Sigmoid and Tanh are tables indexed by the input requantised into
-// activation_index_type(in) = ap_fixed<12, 12 - min(in.frac, 7), AP_RND_CONV, AP_SAT>: exact per code
-// for inputs of at most 12 bits and frac <= 7; otherwise resolution 2^-7 over [-16, 16).
-FixedType activation_index_type(const FixedType& in);
+// Sigmoid and Tanh are tables indexed by the input requantised into activation_index_type(in)
+// (ir/fixed_point.h).
 
 struct ActivationTable {
   FixedType in, index;           // input type and the table's index type

@@ -70,6 +70,14 @@ want = {"fc1": ("tanh", "t1", 1), "fc2": ("sigmoid", "s2", 1), "fc3": ("leaky_re
         "fc5": ("clip", "y", 1)}
 assert got == want, got
 assert [l["input_tensor"] for l in d["layers"]] == ["x", "t1", "s2", "l3", "c4"]
+# The table epilogues reserve their table in the output kernel's tile; the piecewise ones have none.
+# 16-bit frac-10 inputs index the 12-bit table at 2^-7: all 4096 entries of 2 bytes.
+tables = {l["name"]: [b["bytes"] for k in l["kernels"] for b in k["buffers"] if b["role"] == "constants"] for l in d["layers"]}
+layers = {l["name"]: l for l in d["layers"]}
+for name in ("fc1", "fc2"):
+    assert layers[name]["epilogue_table_bytes"] == 4096 * 2 and tables[name] == [4096 * 2], (name, tables[name])
+for name in ("fc3", "fc4", "fc5"):
+    assert "epilogue_table_bytes" not in layers[name] and tables[name] == [], (name, tables[name])
 PY
   "$AIE4ML" verify "$work/hidden" --samples 200 > "$work/hidden.verify" 2>&1 || { cat "$work/hidden.verify"; fail "hidden $prec: verify"; }
   grep -q "^bit-exact: 200/200 samples$" "$work/hidden.verify" && grep -q "^layers bit-exact: fc1, fc2, fc3, fc4, fc5$" "$work/hidden.verify" ||
