@@ -44,16 +44,6 @@ std::string srs_modes(const LayerDesign& l, const Model& m, const std::string& t
   return fmt::format("{}, aie::saturation_mode::{}", aie_rounding(l, t, f), *s);
 }
 
-// The overflow enumerator of kernels/softmax.h and kernels/layernorm.h.
-const char* overflow_enumerator(OverflowMode o) {
-  switch (o) {
-    case OverflowMode::Wrap: return "wrap";
-    case OverflowMode::Sat: return "saturate";
-    case OverflowMode::SatSym: return "symmetric";
-    case OverflowMode::SatZero: return "zero";
-  }
-  return "saturate";
-}
 
 std::string values(const std::vector<int64_t>& v) {
   std::string t;
@@ -123,7 +113,7 @@ void softmax_spec(const LayerDesign& l, const Model& m, const Op& op, int64_t ba
       "  alignas(32) static constexpr uint32 table[{}] = {{{}\n  }};\n",
       batch * rows, cols, t.hi_size, t.lo_bits, s.input_types.at(0), ty, batch * rows, cols, t.index_shift, t.hi_size,
       t.lo_bits, out.frac, out.width, out.is_signed ? "true" : "false", aie_rounding(l, op.outputs[0], out),
-      overflow_enumerator(out.overflow), t.entries.size(), values(t.entries));
+      softmax_overflow_enumerator(out.overflow), t.entries.size(), values(t.entries));
   s.tensor_op_call = "  aie4ml::kernels::softmax_rows<CFG::softmax>(in0, out, CFG::table);\n";
   s.tensor_op_headers = {"dense.h", "softmax.h", "softmax_rows.h"};
 }
@@ -160,7 +150,7 @@ void layernorm_spec(const LayerDesign& l, const Model& m, const Op& op, int64_t 
       "  alignas(32) static constexpr {} gamma[{}] = {{{}\n  }};\n  alignas(32) static constexpr {} beta[{}] = {{{}\n  }};\n",
       batch * rows, n, spec.epsilon, static_cast<uint64_t>(e), s.input_types.at(0), tg, tb, ty, batch * rows, n, fg, fb,
       spec.out.frac, spec.out.width, spec.out.is_signed ? "true" : "false", static_cast<uint64_t>(e),
-      aie_rounding(l, op.outputs[0], spec.out), overflow_enumerator(spec.out.overflow), tg, n, values(gamma), tb, n,
+      aie_rounding(l, op.outputs[0], spec.out), softmax_overflow_enumerator(spec.out.overflow), tg, n, values(gamma), tb, n,
       values(beta));
   s.tensor_op_call = "  aie4ml::kernels::layernorm_rows<CFG::ln>(in0, out, CFG::gamma, CFG::beta);\n";
   s.tensor_op_headers = {"layernorm.h"};

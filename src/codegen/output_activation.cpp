@@ -13,6 +13,16 @@
 
 namespace aie4ml::codegen {
 
+const char* softmax_overflow_enumerator(OverflowMode o) {
+  switch (o) {
+    case OverflowMode::Wrap: return "wrap";
+    case OverflowMode::Sat: return "saturate";
+    case OverflowMode::SatSym: return "symmetric";
+    case OverflowMode::SatZero: return "zero";
+  }
+  return "saturate";
+}
+
 SoftmaxKernelTable softmax_kernel_table(const FixedType& in) {
   const SoftmaxTable ref = softmax_table(in);
   SoftmaxKernelTable t;
@@ -88,16 +98,6 @@ std::string dense_output_tensor(const LayerDesign& l, const Model& m) {
 
 namespace {
 
-std::string overflow_name(OverflowMode o) {
-  switch (o) {
-    case OverflowMode::Wrap: return "wrap";
-    case OverflowMode::Sat: return "saturate";
-    case OverflowMode::SatSym: return "symmetric";
-    case OverflowMode::SatZero: return "zero";
-  }
-  return "saturate";
-}
-
 OpKind kind_of(const std::string& activation) {
   if (activation == "clip") return OpKind::Clip;
   return activation == "softmax" ? OpKind::Softmax : activation == "sigmoid" ? OpKind::Sigmoid : OpKind::Tanh;
@@ -149,7 +149,7 @@ OutputActivationSpec output_activation_spec(const LayerDesign& l, const Model& m
   const auto r = aie_rounding_mode(s.out.rounding);
   if (!r) throw fail(fmt::format("has no rounding mode for {}", to_string(s.out.rounding)));
   s.rounding = std::string(*r);
-  s.overflow = overflow_name(s.out.overflow);
+  s.overflow = softmax_overflow_enumerator(s.out.overflow);
   const auto t = softmax_kernel_table(s.in);
   s.index_shift = t.index_shift;
   s.hi_size = t.hi_size;

@@ -32,6 +32,9 @@ struct SoftmaxKernelTable {
 };
 SoftmaxKernelTable softmax_kernel_table(const FixedType& in);
 
+// The overflow enumerator (kernels/softmax.h softmax_overflow, also used by kernels/layernorm.h) of a mode.
+const char* softmax_overflow_enumerator(OverflowMode o);
+
 // The table of kernels/activation_table.h: output codes for the index codes [index_lo, index_lo + size)
 // that inputs of type `in` reach.
 struct ActivationKernelTable {
