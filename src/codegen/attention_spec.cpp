@@ -74,7 +74,9 @@ void matmul_spec(const LayerDesign& l, const Model& m, const Op& op, int64_t bat
   }
   if (ty != s.c_type) fail(l, fmt::format("the kernel writes {} but its output '{}' is {}", ty, l.output_tensor, s.c_type));
   const int64_t a_elems = batch * to::input_elements(l, 0), b_elems = batch * to::input_elements(l, 1);
-  std::string cfg = fmt::format("  // {} heads of {} x {} x {} (M x K x N) per sample, all in this kernel\n", H, M, K, N);
+  std::string cfg = l.head ? fmt::format("  // head {} of {}: {} x {} x {} (M x K x N) per sample, its channels read and "
+                                           "written through views\n", l.head->index, l.head->count, M, K, N)
+                             : fmt::format("  // {} heads of {} x {} x {} (M x K x N) per sample, all in this kernel\n", H, M, K, N);
   std::string call;
   for (int64_t h = 0; h < H; ++h) {
     const std::string a_lay = scores ? fmt::format("{}, {}, 1, {}", T * F, F, h * Dh)          // Q[i][h Dh + d]
@@ -160,8 +162,8 @@ void layernorm_spec(const LayerDesign& l, const Model& m, const Op& op, int64_t 
 
 void attention_kernel_spec(const LayerDesign& l, const Model& m, int64_t batch, const std::vector<std::string>& steps,
                            DenseKernelSpec& s) {
-  const Op* op = m.find_op(l.name);
-  if (!op) fail(l, "no op of that name in the model");
+  const Op* op = m.find_op(l.model_op());
+  if (!op) fail(l, fmt::format("no op '{}' in the model", l.model_op()));
   if (l.op == "MatMul") matmul_spec(l, m, *op, batch, s);
   else if (l.op == "Softmax") softmax_spec(l, m, *op, batch, s);
   else layernorm_spec(l, m, *op, batch, s);

@@ -90,8 +90,8 @@ std::string requant_step_init(int from_frac, const FixedType& to, bool relu, con
 }
 
 DenseKernelSpec tensor_op_kernel_spec(const LayerDesign& l, const Model& m, int64_t batch) {
-  const Op* op = m.find_op(l.name);
-  if (!op) throw InputError(fmt::format("layer '{}': no op of that name in the model", l.name));
+  const Op* op = m.find_op(l.model_op());
+  if (!op) throw InputError(fmt::format("layer '{}': no op '{}' in the model", l.name, l.model_op()));
   DenseKernelSpec s;
   s.layer = l.name;
   s.prefix = c_identifier(l.name);

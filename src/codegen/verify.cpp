@@ -205,7 +205,7 @@ class Comparer {
       std::vector<int64_t> y(static_cast<size_t>(samples_ * features), 0);
       for (auto& k : l.kernels)
         if (k.writes_output) (l.is_conv() || l.is_tensor_op()) ? unpack_conv(trace_dir, l, s, k, y) : unpack_chain(trace_dir, l, s, k, y);
-      const auto& want = ref_.at(l.output_tensor);
+      const auto want = layer_reference(l);
       if (auto m = first_difference(want, y, features)) {
         m->where = fmt::format("layer {}", l.name);
         m->message = fmt::format("layer {} (output {}), sample {}, element {}: expected {}, got {}", l.name, l.output_tensor,
@@ -250,6 +250,29 @@ class Comparer {
   }
 
  private:
+  // What the layer writes, from the interpreter: its output tensor, or for a head of parallel heads
+  // (design/design.h "Parallel heads") its part of it per sample: the context's channels [b, e) of every
+  // row of its output view, the scores' or weights' block [head][T][T] of the model's [H, T, T].
+  std::vector<int64_t> layer_reference(const LayerDesign& l) const {
+    const auto& full = ref_.at(l.output_tensor);
+    if (!l.head) return full;
+    const int64_t per_sample = interp_.sample_elements(l.output_tensor);
+    const bool channels = l.op == "MatMul" && l.tensor_op.at(tensor_op_layout::MM_FORM) == tensor_op_layout::kContext;
+    std::vector<int64_t> part;
+    for (int64_t s = 0; s < samples_; ++s) {
+      const int64_t base = s * per_sample;
+      if (!channels) {
+        const int64_t at = base + l.head->index * l.out_features;
+        part.insert(part.end(), full.begin() + at, full.begin() + at + l.out_features);
+        continue;
+      }
+      const ChannelView& v = *l.output_view;
+      for (int64_t row = 0; row < per_sample / v.row_channels; ++row)
+        for (int64_t c = v.channels.begin; c < v.channels.end; ++c) part.push_back(full[static_cast<size_t>(base + row * v.row_channels + c)]);
+    }
+    return part;
+  }
+
   // A conv kernel's frames: the batch channels-last (x[b][position][channel]) -> the model's NCHW order.
   void unpack_conv(const fs::path& trace_dir, const LayerDesign& l, const DenseKernelSpec& s, const KernelInstance& k,
                    std::vector<int64_t>& y) const {

@@ -148,6 +148,7 @@ void to_json(json& j, const LayerDesign& l) {
       j["input_views"].push_back(
           {{"input", v.input}, {"model_tensor", v.tensor}, {"channels", v.channels}, {"row_channels", v.row_channels}});
   }
+  if (l.head) j["head"] = {{"op", l.head->op}, {"index", l.head->index}, {"count", l.head->count}};
   if (l.output_view)
     j["output_view"] = {{"tensor", l.output_view->tensor}, {"channels", l.output_view->channels},
                         {"row_channels", l.output_view->row_channels}};
@@ -219,6 +220,15 @@ void from_json(const json& j, LayerDesign& l) {
     j.at("output_view").at("tensor").get_to(cv.tensor);
     channel_view(j.at("output_view"), cv);
     l.output_view = cv;
+  }
+  if (j.contains("head")) {
+    HeadSlice h;
+    j.at("head").at("op").get_to(h.op);
+    j.at("head").at("index").get_to(h.index);
+    j.at("head").at("count").get_to(h.count);
+    if (h.count < 2 || h.index < 0 || h.index >= h.count)
+      throw InputError(fmt::format("design: layer '{}': head {} of {}", l.name, h.index, h.count));
+    l.head = h;
   }
   l.rows_per_sample = j.value("rows_per_sample", int64_t{1});
   if (l.rows_per_sample < 1)

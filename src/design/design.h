@@ -59,6 +59,16 @@
 // of every position's row, not a range of per-sample features, and its access reads or writes those
 // channels of every row (offset b, stride row_channels along dimension 0).
 //
+// Parallel heads (passes/split_heads.h): an attention chain (scores MatMul -> row Softmax -> context MatMul)
+// of H > 1 heads is mapped as H layers per op, one kernel each on its own tile, named "<op>_h<i>", each with
+// "head": {"op", "index", "count"} (the model op it computes head `index` of, of `count`), geometry of one
+// head (MatMul [form, T, 1, Dh, scaled]; Softmax [T, T]) and channel views on token rows: head i reads
+// channels [i Dh, (i+1) Dh) of the rows of H Dh of Q, K and V and writes those of the merged context; the
+// scores and the attention weights travel on the array as token rows of H x T (array layout [N, T, H, T],
+// not the model's [N, H, T, T]), head i's T x T block being channels [i T, (i+1) T). Such a layer's
+// output_view.tensor is its own output_tensor (it writes a part of it) and its input_views' model_tensor the
+// array tensor itself; verify compares each head's output with its block of the model tensor.
+//
 // Coordinates: compute tile (col,row), row 0 the lowest compute row (ADF tile()); memory tile (col,row),
 // row 0 the memory-tile row nearest the shim; PLIO by shim column. Ranges are half-open [begin,end).
 // Shared buffers are [features, batch] with features the fastest-varying dimension (ADF tiling
@@ -125,6 +135,13 @@ struct ChannelView {
   bool operator==(const ChannelView&) const = default;
 };
 
+// One head of an attention op mapped as parallel heads (design.json "head"; passes/split_heads.h).
+struct HeadSlice {
+  std::string op;  // the model op
+  int index = 0, count = 0;
+  bool operator==(const HeadSlice&) const = default;
+};
+
 struct LayerDesign {
   std::string name, op = "Dense", activation = "linear";
   int64_t in_features = 0, out_features = 0;  // real
@@ -179,6 +196,10 @@ struct LayerDesign {
   // output written as a channel range of a Concat's output buffer.
   std::vector<ChannelView> input_views;
   std::optional<ChannelView> output_view;
+  // Parallel heads: which head of which model op this layer computes (absent: the whole op).
+  std::optional<HeadSlice> head;
+  // The model op the layer computes (all of it, or one head).
+  const std::string& model_op() const { return head ? head->op : name; }
   const ChannelView* input_view(const std::string& array_tensor) const {
     const auto ins = input_tensors();
     for (auto& v : input_views)

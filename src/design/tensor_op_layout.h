@@ -13,7 +13,9 @@
 //   MatMul    [form, T, H, Dh, scaled]         attention with H heads of Dh over T tokens, all heads in the one
 //             kernel. form 0, scores: inputs Q, K [T, H Dh] (the Dense outputs before the head-split views)
 //             -> [H, T, T] (Q x K^T per head; scaled 1: a scalar Mul fused); form 1, context: inputs
-//             P [H, T, T], V [T, H Dh] -> [T, H Dh] (P x V per head, the head-merge views fused)
+//             P [H, T, T], V [T, H Dh] -> [T, H Dh] (P x V per head, the head-merge views fused).
+//             A head layer of parallel heads (LayerDesign::head, passes/split_heads.h) has H = 1: it reads
+//             its head's channels of Q, K, V and of the weights through input views.
 //   Softmax   [rows, cols]                     per sample: rows of cols codes, Softmax over each row
 //   LayerNorm [rows, N]                        per sample: rows of N codes, normalised over each row
 // Token tensors: a layer with rows_per_sample R > 1 moves each tensor as batch x R rows of
@@ -46,8 +48,8 @@ inline bool is_unary(const LayerDesign& l) { return l.op == "Relu" || l.op == "L
 // Per-sample elements of input `i` of the layer.
 inline int64_t input_elements(const LayerDesign& l, size_t i) {
   if (l.op == "Concat") return l.tensor_op.at(0) * l.tensor_op.at(i + 1);
-  if (l.op == "MatMul" && l.tensor_op.at(MM_FORM) == kContext && i == 0)
-    return l.tensor_op.at(MM_H) * l.tensor_op.at(MM_T) * l.tensor_op.at(MM_T);
+  if (l.op == "MatMul" && l.tensor_op.at(MM_FORM) == kContext)  // P [H, T, T], V [T, H Dh]
+    return l.tensor_op.at(MM_H) * l.tensor_op.at(MM_T) * (i == 0 ? l.tensor_op.at(MM_T) : l.tensor_op.at(MM_DH));
   return l.in_features;
 }
 

@@ -82,7 +82,7 @@ struct Parser {
 
   LayerConfig layer(const json& j, const std::string& path) const {
     object(j, path);
-    warn_unknown(j, path, {"Precision", "CascadeLength", "CascadeNum", "Tiling", "Placement", "Target", "ConvKernel"});
+    warn_unknown(j, path, {"Precision", "CascadeLength", "CascadeNum", "Tiling", "Placement", "Target", "ConvKernel", "ParallelHeads"});
     LayerConfig c;
     if (j.contains("Precision")) c.precision = layer_precision(j["Precision"], path + ".Precision");
     if (j.contains("CascadeLength")) c.cascade_length = positive_int(j["CascadeLength"], path + ".CascadeLength", 1);
@@ -103,6 +103,11 @@ struct Parser {
       if (!k.is_string() || (k != "im2col" && k != "direct" && k != "auto"))
         fail(path + ".ConvKernel", fmt::format("expected \"im2col\", \"direct\" or \"auto\", got {}", k.dump()));
       c.conv_kernel = k.get<std::string>();
+    }
+    if (j.contains("ParallelHeads")) {  // attention: one kernel per head, or every head in one (split_heads.h)
+      if (!j["ParallelHeads"].is_boolean())
+        fail(path + ".ParallelHeads", fmt::format("expected true or false, got {}", j["ParallelHeads"].dump()));
+      c.parallel_heads = j["ParallelHeads"].get<bool>();
     }
     return c;
   }
@@ -203,6 +208,7 @@ json Config::to_json() const {
     if (l.placement) e["Placement"] = {l.placement->first, l.placement->second};
     if (l.target) e["Target"] = *l.target;
     if (l.conv_kernel) e["ConvKernel"] = *l.conv_kernel;
+    if (l.parallel_heads) e["ParallelHeads"] = *l.parallel_heads;
     layer_names[name] = e;
   }
   return json{{"Model", model}, {"LayerName", layer_names}};

@@ -109,6 +109,11 @@ class Checker {
            "kernels take", l.name, l.op, ins.size(), fmt::join(g, ", "), l.kernels.size());
       return;
     }
+    // A head of parallel heads: one head's MatMul or Softmax, writing its part of its own output tensor.
+    if (l.head && ((l.op != "MatMul" && l.op != "Softmax") || (l.op == "MatMul" && g[to::MM_H] != 1) ||
+                   !l.output_view || l.output_view->tensor != l.output_tensor || l.input_views.size() != ins.size()))
+      fail("layer-shape", "layer {}: head {} of {} of op {} is not one head's MatMul or Softmax writing its channels of "
+           "'{}' through views", l.name, l.head->index, l.head->count, l.head->op, l.output_tensor);
     const auto& k = l.kernels[0];
     auto need = [&](const std::string& role, int64_t bytes, int copies) {
       auto* b = k.buffer(role);
@@ -498,7 +503,9 @@ class Checker {
       return std::nullopt;
     }
     if (l->output_view || w.row_channels > 0)  // its channels of every row of a Concat's output
-      return view_stream(sb, w, l->output_view ? &*l->output_view : nullptr, conv_layout::output_elements(*l), k->name);
+      return view_stream(sb, w, l->output_view ? &*l->output_view : nullptr,
+                         l->is_tensor_op() ? tensor_op_layout::row_elements(*l, l->out_features) : conv_layout::output_elements(*l),
+                         d_.batch * l->rows_per_sample, k->name);
     if (l->is_conv() || l->is_tensor_op()) return conv_output_stream(w.feature_range, *l);
     if (w.feature_range.begin < k->n_range.begin || w.feature_range.end > k->n_range.end ||
         (w.feature_range.begin - k->n_range.begin) % l->tile_n != 0 || w.feature_range.size() % l->tile_n != 0) {
@@ -519,11 +526,13 @@ class Checker {
         l, tensor_op_layout::input_elements(l, static_cast<size_t>(std::find(ins.begin(), ins.end(), tensor) - ins.begin())));
   }
 
-  // A channel view (design.h "input_views" / "output_view"): a kernel's whole channels-last samples of
-  // `per_sample` elements, positions x the view's channels, as the features of the rows of row_channels
-  // channels they occupy in the buffer. The port must say the same channels; nullopt (reported) otherwise.
+  // A channel view (design.h "input_views" / "output_view"): a kernel's `rows` rows (whole channels-last
+  // samples, or token rows of a head layer) of `per_sample` elements, positions x the view's channels, as
+  // the features of the rows of row_channels channels they occupy in the buffer. The port must say the
+  // same channels; nullopt (reported) otherwise.
   std::optional<std::vector<Element>> view_stream(const SharedBuffer& sb, const SharedBufferPort& port,
-                                                  const ChannelView* v, int64_t per_sample, const std::string& kernel) {
+                                                  const ChannelView* v, int64_t per_sample, int64_t rows,
+                                                  const std::string& kernel) {
     if (!v || port.row_channels != v->row_channels || port.feature_range != v->channels ||
         v->channels.size() < 1 || per_sample % v->channels.size() != 0) {
       fail("data-layout", "{}.{}: carries channels [{}, {}) of rows of {} but kernel {} {}", sb.name, port.name,
@@ -534,7 +543,7 @@ class Checker {
     }
     const int64_t width = v->channels.size(), positions = per_sample / width;
     std::vector<Element> s;
-    for (int64_t r = 0; r < d_.batch; ++r)
+    for (int64_t r = 0; r < rows; ++r)
       for (int64_t p = 0; p < positions; ++p)
         for (int64_t c = 0; c < width; ++c) s.push_back({p * v->row_channels + v->channels.begin + c, r, true});
     return s;
@@ -578,7 +587,7 @@ class Checker {
       return std::nullopt;
     }
     if ((l->is_conv() || l->is_tensor_op()) && (l->input_view(sb.tensor) || r.row_channels > 0))  // a Slice view
-      return view_stream(sb, r, l->input_view(sb.tensor), read_elements(*l, sb.tensor), k->name);
+      return view_stream(sb, r, l->input_view(sb.tensor), read_elements(*l, sb.tensor), d_.batch * l->rows_per_sample, k->name);
     if (l->is_tensor_op()) {  // whole samples of each input (design/tensor_op_layout.h)
       const int64_t f = read_elements(*l, sb.tensor);
       if (r.feature_range != Range{0, f}) {

@@ -5,7 +5,8 @@
 //   [array-bounds]      every kernel on a compute tile of the array
 //   [tile-occupancy]    at most one kernel per tile
 //   [layer-shape]       cas_length x cas_num kernels, one per (chain, position); mmul tiling supported for
-//                       the type pair; batch padded to 2 x tile_m
+//                       the type pair; batch padded to 2 x tile_m; a head layer of parallel heads (design.h
+//                       "head") a MatMul or Softmax of one head writing its part of its output tensor
 //   [slices]            K/N slices aligned (2 x tile, 16-byte lanes, 4-byte words), contiguous, covering the
 //                       real features with no empty kernel
 //   [weights-bank]      weights of each kernel (k_slice x n_slice) in one bank, within the bank size

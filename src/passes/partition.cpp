@@ -16,11 +16,20 @@
 #include "passes/fuse_output_activation.h"
 #include "passes/partition_conv.h"
 #include "passes/partition_tensor_ops.h"
+#include "passes/split_heads.h"
 #include "support/error.h"
 
 namespace aie4ml {
 
 namespace {
+
+// Attention ops the config keeps in one kernel (LayerName.<op>.ParallelHeads false; split_heads.h).
+std::set<std::string> one_kernel_heads(const Config& config) {
+  std::set<std::string> out;
+  for (auto& [name, l] : config.layers)
+    if (l.parallel_heads && !*l.parallel_heads) out.insert(name);
+  return out;
+}
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
@@ -359,7 +368,7 @@ bool host_before_ok(OpKind k) {
 
 void check_config_layers(const Config& config, const std::vector<const Op*>& ops) {
   for (auto& [name, lc] : config.layers) {
-    const bool mapping_keys = lc.cascade_length || lc.cascade_num || lc.tiling || lc.placement;
+    const bool mapping_keys = lc.cascade_length || lc.cascade_num || lc.tiling || lc.placement || lc.parallel_heads;
     if (!mapping_keys) continue;
     bool found = std::any_of(ops.begin(), ops.end(), [&name = name](const Op* o) { return o->name == name; });
     if (!found) {
@@ -653,9 +662,15 @@ class Partitioner {
           throw InputError(fmt::format("layer '{}': CascadeLength/CascadeNum/Tiling: a {} layer is one kernel (1 x 1)",
                                        op.name, to_string(op.kind)));
         const auto l = lower_tensor_op_layer(op, model_, tensor_ops_, config_.batch_size, device_, "tmp");
-        cands_[i].push_back({tensor_op_candidate(l, config_.batch_size), l.cost});
+        auto c = tensor_op_candidate(l, config_.batch_size);
+        double cost = l.cost;
+        if (auto h = heads_.find(op.name); h != heads_.end()) {  // parallel heads: a column of H tiles
+          c.cas_num = h->second;
+          cost = split_heads(l, h->second, config_.batch_size, "tmp").front().cost;
+        }
+        cands_[i].push_back({c, cost});
         if (o && o->placement) fixed_[i] = TileCoord{o->placement->first, o->placement->second};
-        min_tiles_ += 1;
+        min_tiles_ += c.tiles();
         continue;
       }
       std::string conv_why;
@@ -771,20 +786,30 @@ class Partitioner {
       free_chosen.push_back(&chosen_[free_[f]]);
     }
     PartitionResult r;
-    r.fixed = fixed_;
     r.host_ops = region_.host_ops;
     r.band_layout_found = free_.empty() || !sol.bands.empty();
     r.no_fit_message = no_fit_message();
     r.tile_penalty = penalty_;
     std::set<std::string> prefixes;
+    std::vector<std::pair<int, int>> op_head;  // per design layer: its op's index and head (0: whole op)
     for (int i = 0; i < n_; ++i) {
       auto prefix = sanitize(region_.layers[i]->name);
       while (!prefixes.insert(prefix).second) prefix += "_";
       if (tensor_ops_.layers.count(region_.layers[i]->name)) {
-        r.layers.push_back(lower_tensor_op_layer(*region_.layers[i], model_, tensor_ops_, config_.batch_size, device_, prefix));
+        auto l = lower_tensor_op_layer(*region_.layers[i], model_, tensor_ops_, config_.batch_size, device_, prefix);
+        if (auto h = heads_.find(l.name); h != heads_.end()) {  // one layer per head (split_heads.h)
+          for (auto& head : split_heads(l, h->second, config_.batch_size, prefix)) {
+            op_head.emplace_back(i, head.head->index);
+            r.layers.push_back(std::move(head));
+          }
+          continue;
+        }
+        op_head.emplace_back(i, 0);
+        r.layers.push_back(std::move(l));
         apply_channel_views(r.layers.back(), channel_views_);
         continue;
       }
+      op_head.emplace_back(i, 0);
       r.layers.push_back(lower_layer(*region_.layers[i], model_, chosen_[i].c, chosen_[i].cost, prefix));
       if (region_.layers[i]->kind == OpKind::Conv) lower_conv_fields(r.layers.back(), model_, *region_.layers[i], chosen_[i].c.conv_direct);
       apply_channel_views(r.layers.back(), channel_views_);
@@ -798,6 +823,18 @@ class Partitioner {
       for (int i = 0; i < n_; ++i)
         if (fixed_[i]) r.seed[i] = fixed_[i];
     }
+    // Per design layer: a head's tile is its op's column of H tiles, head h in row h.
+    auto per_layer = [&](const std::vector<std::optional<TileCoord>>& per_op) {
+      std::vector<std::optional<TileCoord>> out;
+      for (auto [i, h] : op_head) {
+        auto at = per_op[i];
+        if (at) at->row += h;
+        out.push_back(at);
+      }
+      return out;
+    };
+    r.seed = per_layer(r.seed);
+    r.fixed = per_layer(fixed_);
     const ScoreOps plain{cost_.aggregate(), 0};
     Score total;
     for (auto& c : chosen_) total = plain.combine(total, Score{c.cost, c.cost, c.c.tiles()});
@@ -813,6 +850,7 @@ class Partitioner {
   std::set<std::string> views_ = array_views(model_);
   TensorOpRegion tensor_ops_ = tensor_op_region(model_);
   ChannelViews channel_views_ = channel_views(model_);
+  std::map<std::string, int> heads_ = parallel_head_ops(model_, tensor_ops_, device_.compute_rows, one_kernel_heads(config_));
   int n_;
   std::vector<std::vector<ScoredCandidate>> cands_;  // per layer
   std::vector<std::optional<TileCoord>> fixed_;

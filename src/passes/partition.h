@@ -42,6 +42,10 @@ namespace aie4ml {
 // the Relu / Quantize ops after it fused, so the layers form a DAG (fanout and joins), not only a chain.
 // A channel Slice/Split and a same-typed channel Concat are views (channel_views.h, in no list; partition
 // sets the layers' input_views / output_view); any other Slice is an InputError naming it and why.
+// A multi-head attention chain (scores MatMul, row Softmax, context MatMul; split_heads.h) is one band
+// candidate of a column of H tiles per op, lowered to H head layers ("<op>_h<i>", LayerDesign::head) whose
+// seeds are that column's tiles, head i in its row i; config LayerName.<op>.ParallelHeads false keeps the
+// chain in one kernel per op.
 // Anything else between two layers is an InputError naming it.
 struct ArrayRegion {
   std::vector<const Op*> layers;

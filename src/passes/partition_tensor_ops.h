@@ -1,7 +1,8 @@
 // Tensor-op layers in the partition: residual Add, channel Concat and pools between array layers, each
 // mapped to one kernels/tensor_ops.h kernel on one tile, and the attention ops (MatMul of two activations,
 // row Softmax, LayerNorm; passes/partition_attention.h), each one attention kernel on one tile
-// (design/tensor_op_layout.h).
+// (design/tensor_op_layout.h), or, for a multi-head attention chain, one per head (passes/split_heads.h,
+// which the partition applies to the lowered layers).
 //
 // Reads: the quantised Model (ops in topological order, tensor shapes and fixed-point types), the Config
 //   batch and the Device.

@@ -27,7 +27,8 @@ std::array<int, 5> of_candidate(const LayerCandidate& c) {
 
 Choice of_design(const Design& d) {
   Choice ch;
-  for (auto& l : d.layers) ch.push_back({l.cas_length, l.cas_num, l.tile_m, l.tile_k, l.tile_n});
+  for (auto& l : d.layers)  // one entry per model op: the heads of a split op are one 1 x 1 tensor-op choice
+    if (!l.head || l.head->index == 0) ch.push_back({l.cas_length, l.cas_num, l.tile_m, l.tile_k, l.tile_n});
   return ch;
 }
 

@@ -50,10 +50,12 @@ PY
 done
 
 # The one-block encoders (issue 10): attention with 2 heads (Q x K^T with the 1/sqrt(8) scale, row Softmax,
-# attention x V with the heads merged), residual Adds, LayerNorms and the MLP, every op on the array (13 layers,
-# nothing on the host after the input cast); `aie4ml verify --samples 200` bit-exact on every layer, int8 and
-# int16. (Two compiles byte-identical: tests/scripts/determinism.sh qdq8_encoder.)
-enc_layers="q_proj, k_proj, v_proj, scores, probs, context, out_proj, residual1, ln1, fc1, fc2, residual2, ln2"
+# attention x V with the heads merged), residual Adds, LayerNorms and the MLP, every op on the array (nothing
+# on the host after the input cast), the heads in parallel (passes/split_heads.h): scores, probs and context
+# one layer per head ("<op>_h<i>"), each one kernel on its own tile reading / writing its head's channels of
+# the token rows; `aie4ml verify --samples 200` bit-exact on every layer (each head against its part of the
+# interpreter's tensor), int8 and int16. (Two compiles byte-identical: tests/scripts/determinism.sh qdq8_encoder.)
+enc_layers="q_proj, k_proj, v_proj, scores_h0, scores_h1, probs_h0, probs_h1, context_h0, context_h1, out_proj, residual1, ln1, fc1, fc2, residual2, ln2"
 for name in qdq8_encoder qdq16_encoder; do
   prj="$work/$name"
   "$AIE4ML" compile "$data/$name.onnx" --batch 4 -o "$prj" > "$prj.log" 2>&1 || { cat "$prj.log"; fail "$name: compile"; }
@@ -65,7 +67,19 @@ d = json.load(open(prj + "/design.json"))
 assert [l["name"] for l in d["layers"]] == layers, [l["name"] for l in d["layers"]]
 assert all(h["stage"] == "before" for h in d["host_ops"]), d["host_ops"]
 ops = {l["name"]: l["op"] for l in d["layers"]}
-assert (ops["scores"], ops["probs"], ops["context"], ops["ln1"], ops["residual1"]) == ("MatMul", "Softmax", "MatMul", "LayerNorm", "Add"), ops
+assert (ops["scores_h0"], ops["probs_h0"], ops["context_h1"], ops["ln1"], ops["residual1"]) == ("MatMul", "Softmax", "MatMul", "LayerNorm", "Add"), ops
+tiles = [tuple(k["tile"]) for l in d["layers"] for k in l["kernels"]]
+assert len(set(tiles)) == len(tiles), tiles  # every kernel, so every head, on a tile of its own
+T, H, Dh = 8, 2, 8
+for l in d["layers"]:
+    if "head" not in l:
+        continue
+    op, h = l["head"]["op"], l["head"]["index"]
+    assert l["name"] == f"{op}_h{h}" and l["head"]["count"] == H and len(l["kernels"]) == 1, l["name"]
+    width = Dh if op == "context" else T  # the context's channels of H x Dh; a T x T block of H x T
+    assert l["output_view"]["channels"] == [h * width, (h + 1) * width] and l["output_view"]["row_channels"] == H * width, l
+    assert l["output_view"]["tensor"] == l["output_tensor"], l
+assert sorted(l["name"] for l in d["layers"] if "head" in l) == sorted(f"{o}_h{h}" for o in ("scores", "probs", "context") for h in range(H))
 r = json.load(open(prj + "/report.json"))
 names = [l["name"] for l in r["layers"]]
 assert names == layers and all(l["kernel_cycles"] > 0 for l in r["layers"]), r["layers"]
