@@ -850,7 +850,11 @@ class Partitioner {
   std::set<std::string> views_ = array_views(model_);
   TensorOpRegion tensor_ops_ = tensor_op_region(model_);
   ChannelViews channel_views_ = channel_views(model_);
-  std::map<std::string, int> heads_ = parallel_head_ops(model_, tensor_ops_, device_.compute_rows, one_kernel_heads(config_));
+  // At most a column of heads, each writing (and reading) its ports of one shared buffer.
+  std::map<std::string, int> heads_ = parallel_head_ops(
+      model_, tensor_ops_,
+      std::min({device_.compute_rows, device_.shared_buffer_max_writers, device_.shared_buffer_max_readers}),
+      one_kernel_heads(config_));
   int n_;
   std::vector<std::vector<ScoredCandidate>> cands_;  // per layer
   std::vector<std::optional<TileCoord>> fixed_;

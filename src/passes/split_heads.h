@@ -10,8 +10,9 @@
 //   the merged context; the scores and the attention weights live on the array as token rows of H x T
 //   ([N, T, H, T]), head i's T x T block being channels [i T, (i+1) T) of every row.
 // Which ops: a chain scores MatMul -> row Softmax -> context MatMul (each a tensor-op layer, each output read
-//   by the next alone and no graph output) with 1 < H <= max_heads (the compute rows: a split op takes one
-//   column of H tiles in the band layout). The three split together or not at all: the scores' array
+//   by the next alone and no graph output) with 1 < H <= max_heads (the partition's: the compute rows, as a
+//   split op takes one column of H tiles in the band layout, and the writer / reader ports of a shared
+//   buffer). The three split together or not at all: the scores' array
 //   layout is the heads' (token rows of H x T), which only head layers read and write. Other attention ops
 //   keep the one-kernel mapping, as do chains the config asks to (ParallelHeads false on any of the three).
 // Checks: none beyond lower_tensor_op_layer's (a head needs less memory than the whole op).

@@ -1,9 +1,12 @@
-// Attention on the array (passes/partition_attention.h, design/tensor_op_layout.h, codegen/attention_spec.h)
-// on the generated one-block encoders (tests/models/make_transformer_models.py qdq8_encoder, qdq16_encoder)
-// and the MLP half alone (qdq8_mlp_block): every op of the graph is a layer or is absorbed into one (head
-// split / merge views, the scalar scale, Quantize ops); the MatMul layers read the Dense outputs before
-// the views; token tensors move as batch x 8 rows; the residual Add reads the graph input and the last
-// LayerNorm writes the graph output; check_design accepts the design and its JSON round-trips; the
+// Attention on the array (passes/partition_attention.h, passes/split_heads.h, design/tensor_op_layout.h,
+// codegen/attention_spec.h) on the generated one-block encoders (tests/models/make_transformer_models.py
+// qdq8_encoder, qdq16_encoder) and the MLP half alone (qdq8_mlp_block): every op of the graph is a layer or
+// is absorbed into one (head split / merge views, the scalar scale, Quantize ops); the 2 heads of scores,
+// probs and context are a layer each, one kernel on its own tile, with the view ranges of its head
+// (derived from the model's shapes), and ParallelHeads false keeps one kernel per op; the MatMul layers read
+// the Dense outputs before the views; each head's kernel cycles are one head's cost and the interval drops
+// below the one-kernel design's (whose Softmax over both heads bounds it); token tensors move as batch x 8
+// rows; the residual Add reads the graph input and the last LayerNorm writes the graph output; check_design accepts the design and its JSON round-trips; the
 // sources call the attention kernels with the model's constants; the performance model times the new
 // layers with src/sim/attention_cost.h; and the patterns the kernels do not take are refused by name.
 // (Bit-exactness in emulation: tests/scripts/verify_tokens.sh; the kernels: tests/kernels/test_attention_kernels.cpp.)
@@ -245,6 +248,17 @@ TEST(AttentionMapping, Int8EncoderMapsEveryOpToALayer) {
 TEST(AttentionMapping, Int16EncoderMapsEveryOpToALayer) {
   MODEL_OR_SKIP(m, "qdq16_encoder");
   check_encoder_design(m, plan(m));
+}
+
+TEST(AttentionMapping, CheckDesignRefusesAHeadThatDoesNotWriteThroughItsView) {
+  MODEL_OR_SKIP(m, "qdq8_encoder");
+  Design d = plan(m);
+  for (auto& l : d.layers)
+    if (l.name == "probs_h1") l.output_view.reset();  // it would write the whole tensor
+  bool named = false;
+  for (auto& v : check_design(d, ve2802()))
+    named = named || (v.rule == "layer-shape" && v.message.find("probs_h1: head 1 of 2 of op probs") != std::string::npos);
+  EXPECT_TRUE(named);
 }
 
 TEST(AttentionMapping, ParallelHeadsFalseKeepsEveryHeadInOneKernel) {

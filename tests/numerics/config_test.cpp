@@ -117,6 +117,7 @@ TEST(Config, InvalidValuesNameTheKeyPath) {
       {R"({"LayerName": {"fc1": {"Tiling": [4, 8]}}})", "LayerName.fc1.Tiling"},
       {R"({"LayerName": {"fc1": {"Tiling": [4, 0, 8]}}})", "LayerName.fc1.Tiling[1]"},
       {R"({"LayerName": {"fc1": {"Placement": [-1, 0]}}})", "LayerName.fc1.Placement[0]"},
+      {R"({"LayerName": {"scores": {"ParallelHeads": "no"}}})", "LayerName.scores.ParallelHeads"},
       {R"([1, 2])", "top level"},
   };
   for (const auto& c : cases) {
@@ -128,13 +129,16 @@ TEST(Config, InvalidValuesNameTheKeyPath) {
 TEST(Config, JsonRoundTrip) {
   const Config a = Config::from_json(json::parse(R"({"Model": {"Precision": "ap_fixed<8,3,AP_RND,AP_SAT_SYM>",
       "BatchSize": 4, "Device": "ve2802"}, "LayerName": {"fc1": {"Precision": {"weight": "ap_int<8>", "accum": "ap_int<32>"},
-      "Tiling": [4, 8, 8]}, "act": {"Precision": {"result": "ap_ufixed<8,0,AP_RND_CONV,AP_SAT>"}}}})"));
+      "Tiling": [4, 8, 8]}, "act": {"Precision": {"result": "ap_ufixed<8,0,AP_RND_CONV,AP_SAT>"}},
+      "scores": {"ParallelHeads": false}}})"));
   const Config b = Config::from_json(a.to_json());
   EXPECT_EQ(a.to_json(), b.to_json());
   EXPECT_EQ(fixed(b.default_precision), (FixedType{8, 5, true, RoundingMode::Rnd, OverflowMode::SatSym}));
   EXPECT_EQ(b.device, "ve2802");
   EXPECT_EQ(fixed(b.layer("act")->precision.result), (FixedType{8, 8, false, RoundingMode::RndConv, OverflowMode::Sat}));
   EXPECT_EQ(b.layer("fc1")->tiling, (std::array<int, 3>{4, 8, 8}));
+  EXPECT_EQ(b.layer("scores")->parallel_heads, false);
+  EXPECT_FALSE(b.layer("fc1")->parallel_heads.has_value());
 }
 
 TEST(Config, LoadReportsFileProblems) {
