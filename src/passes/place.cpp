@@ -5,6 +5,9 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <set>
+#include <string>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -435,6 +438,29 @@ std::vector<TileCoord> improve(const PlacementProblem& p, std::vector<TileCoord>
   return at;
 }
 
+// What the placer places: a layer's rectangle, or for parallel heads (design.h "Parallel heads") the heads
+// of one op together, one column of `count` tiles with head i in its row i, so that the search sees the
+// op as one rectangle (as the partition's band layout did) instead of H free ones: the same problem as
+// with every head in one kernel, but taller, and as quick to solve.
+struct PlacementUnits {
+  std::vector<int> unit_of, row_in_unit;  // per design layer
+  std::vector<int> first_layer;           // per unit
+};
+
+PlacementUnits placement_units(const Design& d) {
+  PlacementUnits u;
+  std::map<std::string, int> unit_of_op;
+  for (int i = 0; i < static_cast<int>(d.layers.size()); ++i) {
+    const auto& l = d.layers[i];
+    const int next = static_cast<int>(u.first_layer.size());
+    const int unit = l.head ? unit_of_op.emplace(l.head->op, next).first->second : next;
+    if (unit == next) u.first_layer.push_back(i);
+    u.unit_of.push_back(unit);
+    u.row_in_unit.push_back(l.head ? l.head->index * l.cas_num : 0);
+  }
+  return u;
+}
+
 void check_fixed(const PlacementProblem& p, const Design& d) {
   Grid g(p.columns, p.rows);
   for (size_t i = 0; i < p.fixed.size(); ++i) {
@@ -445,8 +471,9 @@ void check_fixed(const PlacementProblem& p, const Design& d) {
       for (size_t j = 0; j < i; ++j)
         if (p.fixed[j] && p.fixed[j]->col < at.col + p.width[i] && at.col < p.fixed[j]->col + p.width[j] &&
             p.fixed[j]->row < at.row + p.height[i] && at.row < p.fixed[j]->row + p.height[j])
-          other = d.layers[j].name;
-      throw InputError(fmt::format("layer '{}': Placement [{},{}] of its {} x {} kernels {}", d.layers[i].name,
+          other = d.layers[placement_units(d).first_layer[j]].name;
+      throw InputError(fmt::format("layer '{}': Placement [{},{}] of its {} x {} kernels {}",
+                                   d.layers[placement_units(d).first_layer[i]].name,
                                    at.col, at.row, p.width[i], p.height[i],
                                    other.empty() ? fmt::format("is outside the {} x {} array", p.columns, p.rows)
                                                  : fmt::format("overlaps layer '{}'", other)));
@@ -462,16 +489,32 @@ PlacementProblem placement_problem(const Design& design, const std::vector<std::
   PlacementProblem p;
   p.columns = device.columns;
   p.rows = device.compute_rows;
-  const int n = static_cast<int>(design.layers.size());
-  for (auto& l : design.layers) {
+  const auto units = placement_units(design);
+  const int n = static_cast<int>(design.layers.size()), m = static_cast<int>(units.first_layer.size());
+  for (int u : units.first_layer) {
+    const auto& l = design.layers[u];
     p.width.push_back(l.cas_length);
-    p.height.push_back(l.cas_num);
+    p.height.push_back(l.head ? l.head->count * l.cas_num : l.cas_num);
   }
+  std::set<std::pair<int, int>> edges;
   for (int a = 0; a < n; ++a)
     for (int b = 0; b < n; ++b)
-      if (a != b && design.layers[b].reads(design.layers[a].written_tensor())) p.edges.emplace_back(a, b);
-  p.fixed = fixed.empty() ? std::vector<std::optional<TileCoord>>(n) : fixed;
-  p.seed = seed.empty() ? std::vector<std::optional<TileCoord>>(n) : seed;
+      if (units.unit_of[a] != units.unit_of[b] && design.layers[b].reads(design.layers[a].written_tensor()) &&
+          edges.emplace(units.unit_of[a], units.unit_of[b]).second)
+        p.edges.emplace_back(units.unit_of[a], units.unit_of[b]);
+  // A unit's fixed origin / seed: its first layer's, less that layer's row in the unit.
+  auto per_unit = [&](const std::vector<std::optional<TileCoord>>& per_layer) {
+    std::vector<std::optional<TileCoord>> out(static_cast<size_t>(m));
+    if (per_layer.empty()) return out;
+    for (int u = 0; u < m; ++u)
+      if (auto at = per_layer[units.first_layer[u]]) {
+        at->row -= units.row_in_unit[units.first_layer[u]];
+        out[u] = at;
+      }
+    return out;
+  };
+  p.fixed = per_unit(fixed);
+  p.seed = per_unit(seed);
   return p;
 }
 
@@ -504,10 +547,12 @@ PlacementSolution place(Design& design, const std::vector<std::optional<TileCoor
   const auto problem = placement_problem(design, fixed, seed, device);
   check_fixed(problem, design);
   auto sol = solve_placement(problem, options);
+  const auto units = placement_units(design);
   for (size_t i = 0; i < design.layers.size(); ++i) {
     auto& l = design.layers[i];
-    l.origin = sol.origins[i];
-    l.placement_fixed = problem.fixed[i].has_value();
+    const int u = units.unit_of[i];
+    l.origin = {sol.origins[u].col, sol.origins[u].row + units.row_in_unit[i]};
+    l.placement_fixed = problem.fixed[u].has_value();
     for (auto& k : l.kernels) k.tile = {l.origin.col + k.position, l.origin.row + k.chain};
   }
   design.placement = sol.report;

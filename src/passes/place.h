@@ -6,6 +6,9 @@
 // Writes: LayerDesign::origin, KernelInstance::tile (kernel (chain c, position p) at origin + (p, c), as
 //   published) and Design::placement (method, cost, lower bound, optimal?, nodes, why it stopped).
 // Checks: fixed layers inside the array and not overlapping; a legal placement exists (InputError if not).
+// Parallel heads (design.h "head") are placed as one unit per op: a rectangle of the heads stacked, head i
+// in rows [i cas_num, (i+1) cas_num) of it (PlacementProblem and PlacementSolution::origins are per unit;
+// every other layer is a unit of its own).
 //
 // Objective (the published one): for every edge producer -> consumer,
 //   |x_consumer - (x_producer + w_producer)|      horizontal gap between the producer's output column and
@@ -46,11 +49,11 @@ struct PlacementOptions {
   double time_limit_s = 4.0;
 };
 
-// Per-layer rectangle and connectivity, as the placer sees them.
+// Per-unit (layer, or an op's heads) rectangle and connectivity, as the placer sees them.
 struct PlacementProblem {
-  std::vector<int> width, height;                     // per layer
-  std::vector<std::pair<int, int>> edges;             // (producer, consumer) layer indices
-  std::vector<std::optional<TileCoord>> fixed, seed;  // per layer
+  std::vector<int> width, height;                     // per unit
+  std::vector<std::pair<int, int>> edges;             // (producer, consumer) unit indices
+  std::vector<std::optional<TileCoord>> fixed, seed;  // per unit
   int columns = 0, rows = 0;
 };
 

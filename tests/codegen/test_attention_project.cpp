@@ -203,6 +203,11 @@ void check_encoder_design(const Model& m, const Design& d) {
     EXPECT_GT(sc.kernels[0].buffer("stack")->bytes, ve2802().stack_bytes);
   }
   EXPECT_EQ(head_tiles.size(), static_cast<size_t>(3 * g.H)) << "every head kernel on its own tile";
+  for (auto* op : {"scores", "probs", "context"})  // placed as one unit: a column, head h in its row h
+    for (int64_t h = 1; h < g.H; ++h) {
+      const TileCoord first = d.layer(fmt::format("{}_h0", op))->kernels[0].tile;
+      EXPECT_EQ(d.layer(fmt::format("{}_h{}", op, h))->kernels[0].tile, (TileCoord{first.col, first.row + static_cast<int>(h)}));
+    }
   // One shared buffer per head-written tensor, its writers the heads' channel-view ports.
   for (auto& t : {s_out, p_out, c_out}) {
     int writers = 0;
@@ -242,7 +247,10 @@ void check_one_kernel_design(const Model& m, const Design& d) {
 
 TEST(AttentionMapping, Int8EncoderMapsEveryOpToALayer) {
   MODEL_OR_SKIP(m, "qdq8_encoder");
-  check_encoder_design(m, plan(m));
+  const Design d = plan(m);
+  check_encoder_design(m, d);
+  // The heads placed as one rectangle per op keep the placement as small a search as without them.
+  EXPECT_TRUE(d.placement.optimal) << d.placement.nodes << " nodes, stopped by " << d.placement.stopped_by;
 }
 
 TEST(AttentionMapping, Int16EncoderMapsEveryOpToALayer) {
