@@ -537,6 +537,12 @@ struct Planner {
     }
   }
 
+  bool read_by_memtile_conv(const EdgePorts& ports) const {
+    return std::any_of(ports.readers.begin(), ports.readers.end(), [&](const PortPlan& r) {
+      return r.kind == PortKind::LayerReader && conv_layout::is_memtile_im2col(d.layers[r.layer]);
+    });
+  }
+
   // A memory-tile im2col conv's reader: the patch walk (design/conv_memtile.h) over the buffer seen as
   // {CI, IW, IH, rows}, which needs the buffer's rows to be exactly the conv's channels-last samples.
   TilingParams patch_reader_access(const SharedBuffer& sb, const LayerDesign& l, const PortPlan& r) const {
@@ -566,6 +572,9 @@ struct Planner {
     sb.element_bytes = e.element_bytes;
     sb.num_buffers = 2;
     sb.dimension = {std::max(shard.size(), s.io_row), ports.buffer_rows};
+    // A memory-tile im2col conv walks whole samples (rows of exactly IH x IW x CI elements, whole DMA words
+    // by its own limits): without a PLIO part the rows need no rounding to PLIO words.
+    if (e.producer >= 0 && !e.graph_output && read_by_memtile_conv(ports)) sb.dimension[0] = shard.size();
 
     std::vector<PortPlan> writers, readers;
     for (auto& w : ports.writers)
