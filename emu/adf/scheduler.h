@@ -199,9 +199,16 @@ class shared_buffer_state {
     const std::string where = n_.describe() + " " + dir + "[" + std::to_string(i) + "]";
     if (!p.access)
       throw emu_error(where + ": no " + (dir[0] == 'i' ? "write_access" : "read_access") + " tiling given");
-    if (p.access->buffer_dimension != n_.dimension)
+    // A tiling may view the buffer with other dimensions (UG1603: buffer_dimension defaults to the
+    // buffer's own), over the same elements: e.g. {CI, IW, IH, rows} for the rows of a conv input.
+    const auto elements = [](const std::vector<unsigned>& dims) {
+      std::size_t n = 1;
+      for (auto x : dims) n *= x;
+      return n;
+    };
+    if (p.access->buffer_dimension != n_.dimension && elements(p.access->buffer_dimension) != elements(n_.dimension))
       throw emu_error(where + ": tiling buffer_dimension " + json_list(p.access->buffer_dimension) +
-                      " differs from the shared buffer's dimension " + json_list(n_.dimension));
+                      " covers other elements than the shared buffer's dimension " + json_list(n_.dimension));
     return expand_tiling(*p.access, where);
   }
 

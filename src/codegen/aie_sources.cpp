@@ -93,6 +93,7 @@ VariantPorts variant_ports(const std::string& variant) {
   if (variant == "dense_last") return {"last", 2, 3, true, false, true};
   if (variant == "conv_single") return {"single", 1, 2, false, false, true};  // kernels/conv.h conv_single_rows
   if (variant == "conv_direct") return {"direct", 1, 2, false, false, true};  // kernels/conv_direct.h conv_direct_rows
+  if (variant == "conv_memtile_im2col") return {"memtile", 1, 2, false, false, true};  // kernels/conv_memtile.h
   if (variant == "tensor_op") return {"tensor_op", -1, -1, false, false, true};  // kernels/tensor_ops.h
   throw InputError(fmt::format("kernel variant '{}' has no kernel function", variant));
 }
@@ -129,7 +130,8 @@ std::string signature(const DenseKernelSpec& s, const std::string& variant) {
 
 std::vector<std::string> variants_used(const LayerDesign& l) {
   std::vector<std::string> out;
-  for (auto* v : {"dense_single", "dense_first", "dense_middle", "dense_last", "conv_single", "conv_direct", "tensor_op"})
+  for (auto* v : {"dense_single", "dense_first", "dense_middle", "dense_last", "conv_single", "conv_direct", "conv_memtile_im2col",
+                  "tensor_op"})
     if (std::any_of(l.kernels.begin(), l.kernels.end(), [&](auto& k) { return k.variant == v; })) out.push_back(v);
   return out;
 }
@@ -201,11 +203,18 @@ SourceFile layers_h(const Design& d, const std::vector<DenseKernelSpec>& specs) 
   return {"aie/layers.h", t};
 }
 
-// A conv layer's source: one conv_single_rows kernel (kernels/conv.h, variant conv_single) or one
-// conv_direct_rows kernel (kernels/conv_direct.h, variant conv_direct) with this layer's configuration.
+// A conv layer's source: one conv_single_rows kernel (kernels/conv.h, variant conv_single), one
+// conv_direct_rows kernel (kernels/conv_direct.h, variant conv_direct) or one conv_memtile_rows kernel
+// (kernels/conv_memtile.h, variant conv_memtile_im2col) with this layer's configuration.
 SourceFile conv_layer_cc(const LayerDesign& l, const DenseKernelSpec& s) {
   if (s.output_activation) throw InputError(fmt::format("layer '{}': a conv layer takes no {} epilogue", l.name, l.activation));
-  const bool direct = conv_layout::is_direct(l);
+  struct Kernel {
+    const char *variant, *header, *config, *entry;
+  };
+  const Kernel kk = conv_layout::is_memtile_im2col(l) ? Kernel{"conv_memtile_im2col", "conv_memtile.h", "conv_memtile_config", "conv_memtile_rows"}
+                    : conv_layout::is_direct(l)       ? Kernel{"conv_direct", "conv_direct.h", "conv_direct_config", "conv_direct_rows"}
+                                                      : Kernel{"conv_single", "conv.h", "conv_config", "conv_single_rows"};
+  const bool tap_k = conv_layout::has_tap_k(l);
   const std::string ns = params_ns(s);
   // LayerDesign::conv_chunk: the batch in chunks of that many samples (the whole batch otherwise)
   const std::string chunk = l.conv_chunk > 0 ? fmt::format(", {}", l.conv_chunk) : std::string();
@@ -216,19 +225,17 @@ SourceFile conv_layer_cc(const LayerDesign& l, const DenseKernelSpec& s) {
       "namespace {{\nusing {}_cfg = aie4ml::kernels::{}<{}, {}, {}, {}, {}::tile_m, {}::tile_k, {}::tile_n,\n"
       "    aie4ml::kernels::conv_geometry<{}>, aie4ml_project::batch, {}::n_slice, {}::shift, {}::relu,\n"
       "    aie::rounding_mode::{}, aie::saturation_mode::{}{}>;\n}}  // namespace\n",
-      l.name, l.batch_padded, l.k_slice, direct ? "taps x padded channels" : "window", l.out_features, l.activation,
-      direct ? "conv_direct.h" : "conv.h", kGeneratedBy, direct ? "conv_direct.h" : "conv.h", s.prefix,
-      direct ? "conv_direct_config" : "conv_config", s.a_type, s.b_type, s.c_type, s.acc, ns, ns, ns, s.conv_geometry,
-      ns, ns, ns, s.rounding, s.saturation,
-      fmt::format("{}, {}::k_slice{}", direct ? "" : ", 0", ns, chunk));
+      l.name, l.batch_padded, l.k_slice, tap_k ? "taps x padded channels" : "window", l.out_features, l.activation,
+      kk.header, kGeneratedBy, kk.header, s.prefix, kk.config, s.a_type, s.b_type, s.c_type, s.acc, ns, ns, ns,
+      s.conv_geometry, ns, ns, ns, s.rounding, s.saturation,
+      fmt::format("{}, {}::k_slice{}", tap_k ? "" : ", 0", ns, chunk));
   // A fused MaxPool (LayerDesign::pool): the repack writes the max of each pool window.
   const std::string pool = conv_layout::has_pool(l)
                                ? fmt::format(", aie4ml::kernels::conv_pool<{}, {}, {}, {}>", l.pool[conv_layout::PKH],
                                              l.pool[conv_layout::PKW], l.pool[conv_layout::PSH], l.pool[conv_layout::PSW])
                                : std::string();
-  const std::string variant = direct ? "conv_direct" : "conv_single";
   t += fmt::format("\n{} {{\n  aie4ml::kernels::{}<{}_cfg, {}::out_features{}>(in, out, weights, bias);\n}}\n",
-                   signature(s, variant), direct ? "conv_direct_rows" : "conv_single_rows", s.prefix, ns, pool);
+                   signature(s, kk.variant), kk.entry, s.prefix, ns, pool);
   return {fmt::format("aie/src/{}.cc", s.prefix), t};
 }
 

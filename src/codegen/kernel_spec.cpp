@@ -163,14 +163,14 @@ DenseKernelSpec dense_kernel_spec(const LayerDesign& l, const Model& m, int64_t 
   s.grid = layer_grid(l, conv_layout::gemm_rows(l, batch), conv_layout::gemm_k(l));
 
   std::vector<int64_t> wc;
-  if (l.is_conv()) {  // the im2col GEMM matrix, or the direct kernel's per-tap one (passes/conv_gemm.h)
+  if (l.is_conv()) {  // the im2col GEMM matrix, or the per-tap one of the direct / memtile kernels (passes/conv_gemm.h)
     const Op* op = m.find_op(l.name);
     if (!op || op->kind != OpKind::Conv) throw InputError(fmt::format("layer '{}': no Conv op of that name", l.name));
     const ConvGemm g = conv_gemm(m, *op);
-    wc = conv_layout::is_direct(l) ? direct_weight_codes(g, l.tile_k) : g.weight_codes;
+    wc = conv_layout::has_tap_k(l) ? direct_weight_codes(g, l.tile_k) : g.weight_codes;
     s.conv_geometry = g.geometry_args();
     s.conv_batch = batch;
-    s.conv_input_elems = batch * l.in_features;
+    s.conv_input_elems = conv_layout::input_buffer_bytes(l, batch) / l.input_bytes;  // samples, or their patches
   } else {
     wc = codes_of(m, l.weight_tensor, l.name, static_cast<size_t>(l.in_features * l.out_features));
   }

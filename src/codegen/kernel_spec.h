@@ -39,7 +39,8 @@ struct DenseKernelSpec {
   // Conv layers (kernels/conv.h): conv_geometry's template arguments and the batch in samples; empty
   // for dense layers. grid then describes the im2col GEMM (rows batch x positions, K the window).
   std::string conv_geometry;
-  int64_t conv_batch = 0, conv_input_elems = 0;  // samples; one kernel's input buffer (batch x in_features)
+  int64_t conv_batch = 0, conv_input_elems = 0;  // samples; one kernel's input buffer (batch x in_features;
+                                                // the memtile im2col kernel: its patch matrix)
   // Tensor-op layers (kernels/tensor_ops.h, codegen/tensor_op_spec.h): the members of the layer's config
   // struct, the body of its kernel function, and the C type of every input (a_type is input 0's); empty
   // for dense and conv layers.

@@ -12,6 +12,9 @@
 // [batch, POH x POW x C_out], the max of each pool window's output codes.
 // A conv layer is one kernel (cas_length = cas_num = 1). Kernel variant "conv_direct" (kernels/conv_direct.h)
 // instead: no im2col buffer, GEMM K = taps x CI padded to tile_k (k = tap * CIp + ci), the rest as above.
+// Kernel variant "conv_memtile_im2col" (kernels/conv_memtile.h): K as conv_direct's, no im2col buffer, and
+// its input buffer is the patch matrix the memory tile's DMA makes (design/conv_memtile.h): batch x OH x OW
+// rows of taps x CIp elements.
 // Reads/writes nothing; pure functions of a LayerDesign.
 #pragma once
 #include <cstdint>
@@ -43,6 +46,12 @@ inline int64_t gemm_rows(const LayerDesign& l, int64_t batch) { return batch * p
 inline bool is_direct(const LayerDesign& l) {
   return l.is_conv() && !l.kernels.empty() && l.kernels.front().variant == "conv_direct";
 }
+// A conv layer whose im2col the memory tile does (kernels/conv_memtile.h, variant "conv_memtile_im2col").
+inline bool is_memtile_im2col(const LayerDesign& l) {
+  return l.is_conv() && !l.kernels.empty() && l.kernels.front().variant == "conv_memtile_im2col";
+}
+// The conv kernels whose K runs over taps x padded channels (direct and memory-tile im2col).
+inline bool has_tap_k(const LayerDesign& l) { return is_direct(l) || is_memtile_im2col(l); }
 // The direct kernel's GEMM K: taps x input channels padded to tile_k.
 inline int64_t direct_k(const LayerDesign& l) {
   return l.conv[KH] * l.conv[KW] * ((l.conv[CI] + l.tile_k - 1) / l.tile_k * l.tile_k);
@@ -50,12 +59,14 @@ inline int64_t direct_k(const LayerDesign& l) {
 // GEMM K of the layer (real): the window for an im2col conv, taps x padded channels for a direct conv,
 // the input features for a dense layer.
 inline int64_t gemm_k(const LayerDesign& l) {
-  return is_direct(l) ? direct_k(l) : l.is_conv() ? window(l) : l.in_features;
+  return has_tap_k(l) ? direct_k(l) : l.is_conv() ? window(l) : l.in_features;
 }
 // Per-sample elements of the layer's output tensor as the array holds it.
 inline int64_t output_elements(const LayerDesign& l) { return out_positions(l) * l.out_features; }
 // One copy of a kernel's input buffer.
+// (The memory-tile im2col kernel's is the patch matrix.)
 inline int64_t input_buffer_bytes(const LayerDesign& l, int64_t batch) {
+  if (is_memtile_im2col(l)) return batch * positions(l) * direct_k(l) * l.input_bytes;
   return l.is_conv() ? batch * l.in_features * l.input_bytes : l.batch_padded * l.k_slice * l.input_bytes;
 }
 // One copy of a kernel's output buffer: a conv kernel writes plain channels-last rows of its real
@@ -76,9 +87,9 @@ inline int64_t chunk_rows_padded(const LayerDesign& l) {
 }
 // The conv kernel's tile-local working buffers (0 for dense layers): the im2col A matrix and the tiled
 // GEMM result it repacks into its output rows, both for one chunk.
-// (The direct kernel has no im2col buffer: 0.)
+// (The direct and memory-tile im2col kernels have no im2col buffer: 0.)
 inline int64_t im2col_bytes(const LayerDesign& l) {
-  return l.is_conv() && !is_direct(l) ? chunk_rows_padded(l) * l.k_slice * l.input_bytes : 0;
+  return l.is_conv() && !has_tap_k(l) ? chunk_rows_padded(l) * l.k_slice * l.input_bytes : 0;
 }
 inline int64_t out_tiles_bytes(const LayerDesign& l) {
   return l.is_conv() ? chunk_rows_padded(l) * l.n_slice * l.output_bytes : 0;

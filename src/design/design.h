@@ -36,7 +36,12 @@
 //
 // Conv kernel variants (kernels[].variant): "conv_single" runs the im2col kernel (kernels/conv.h
 // conv_single_rows), "conv_direct" the direct kernel (kernels/conv_direct.h conv_direct_rows: no "im2col"
-// buffer; its K, k_slice / in_padded, is taps x input channels padded to tile_k, k = tap * CIp + ci).
+// buffer; its K, k_slice / in_padded, is taps x input channels padded to tile_k, k = tap * CIp + ci),
+// "conv_memtile_im2col" (added compatibly) the kernel whose im2col the memory tile does
+// (kernels/conv_memtile.h conv_memtile_rows: K as conv_direct's, no "im2col" buffer, its "input" buffer is
+// the patch matrix, batch x OH x OW rows of taps x CIp elements); the reader port feeding it views the
+// shared buffer as buffer_dimension [CI, IW, IH, rows] (the same elements as [features, rows]) and walks one
+// window per output position with zero padding (design/conv_memtile.h patch_access).
 // Optional layer keys (written only when set): "conv" and "pool" (conv geometry, fused MaxPool),
 // "conv_chunk" (a conv kernel that runs the batch in chunks of that many samples; absent: one chunk),
 // "epilogue_table_bytes" (the constant table of a Softmax / Sigmoid / Tanh epilogue, reserved in the output
@@ -114,6 +119,7 @@ struct BufferAlloc {
 struct KernelInstance {
   std::string name;       // "<layer>_c<chain>_p<position>"
   std::string variant;    // "dense_single" | "dense_first" | "dense_middle" | "dense_last" | "conv_single" | "conv_direct"
+                          // | "conv_memtile_im2col"
                           // | "tensor_op"
   int chain = 0;          // 0..cas_num-1 (output-feature slice)
   int position = 0;       // 0..cas_length-1 (input-feature slice, west to east along the cascade)

@@ -100,8 +100,9 @@ struct Parser {
     }
     if (j.contains("ConvKernel")) {  // which conv kernel a conv layer runs (passes/partition_conv.h)
       const json& k = j["ConvKernel"];
-      if (!k.is_string() || (k != "im2col" && k != "direct" && k != "auto"))
-        fail(path + ".ConvKernel", fmt::format("expected \"im2col\", \"direct\" or \"auto\", got {}", k.dump()));
+      if (!k.is_string() || (k != "im2col" && k != "direct" && k != "memtile_im2col" && k != "auto"))
+        fail(path + ".ConvKernel",
+             fmt::format("expected \"im2col\", \"direct\", \"memtile_im2col\" or \"auto\", got {}", k.dump()));
       c.conv_kernel = k.get<std::string>();
     }
     if (j.contains("ParallelHeads")) {  // attention: one kernel per head, or every head in one (split_heads.h)

@@ -6,8 +6,9 @@
 //                          "CascadeLength": 2, "CascadeNum": 4, "Tiling": [4,8,8], "Placement": [col,row]},
 //                  "conv1": {"ConvKernel": "auto"},
 //                  "softmax": {"Target": "host"}}}   (a final Softmax runs on the AIE unless "host")
-// "ConvKernel" (conv layers): "im2col" (kernels/conv.h), "direct" (kernels/conv_direct.h) or "auto" (the
-// default: the one with fewer predicted cycles that fits the tile, passes/partition_conv.h).
+// "ConvKernel" (conv layers): "im2col" (kernels/conv.h), "direct" (kernels/conv_direct.h), "memtile_im2col"
+// (kernels/conv_memtile.h: the memory tile's DMA makes the patch matrix) or "auto" (the default: the one
+// with fewer predicted cycles that fits, passes/partition_conv.h).
 // "ParallelHeads" (an attention MatMul or its Softmax; default true): false keeps its chain's heads in one
 // kernel each op instead of one kernel per head (passes/split_heads.h).
 // Model.Precision "bf16" / "bfloat16" selects the bf16 path (passes/to_bf16.h): no quantisation, every
@@ -41,7 +42,7 @@ struct LayerConfig {
   std::optional<std::array<int, 3>> tiling;   // mmul M x K x N
   std::optional<std::pair<int, int>> placement;  // column, row of the layer's first kernel
   std::optional<std::string> target;          // "Target": "aie" | "host" for a final Softmax (default aie)
-  std::optional<std::string> conv_kernel;     // "ConvKernel": "im2col" | "direct" | "auto" (conv layers)
+  std::optional<std::string> conv_kernel;     // "ConvKernel": "im2col" | "direct" | "memtile_im2col" | "auto"
   std::optional<bool> parallel_heads;         // "ParallelHeads": attention ops, one kernel per head (default)
 };
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -28,7 +29,45 @@ std::string at(TileCoord t) { return fmt::format("({},{})", t.col, t.row); }
 struct Element {
   int64_t feature = -1, row = -1;
   bool real = false;
+  bool zero = false;  // not real and must read as zero (a conv's padding tap in a patch stream)
 };
+
+// The memory-tile DMA's address loops of a tiling walk (design/conv_memtile.h states the rule): the tile's
+// dimensions and the traversal steps, innermost first, in element strides; a loop of extent 1 vanishes, and
+// a loop that continues the one inside it (stride = inner stride x inner extent) merges into it unless the
+// inner one zero-pads (reaches below 0 or past the boundary in its dimension).
+int dma_address_loops(const TilingParams& t) {
+  const size_t rank = t.buffer_dimension.size();
+  if (t.tiling_dimension.size() != rank || t.offset.size() != rank) return 0;
+  std::vector<int64_t> pitch(rank, 1), low(t.offset.begin(), t.offset.end()), high(rank);
+  for (size_t d = 1; d < rank; ++d) pitch[d] = pitch[d - 1] * t.buffer_dimension[d - 1];
+  for (size_t d = 0; d < rank; ++d) high[d] = t.offset[d] + t.tiling_dimension[d] - 1;
+  for (auto& s : t.tile_traversal) {
+    if (s.dimension < 0 || static_cast<size_t>(s.dimension) >= rank) return 0;
+    high[s.dimension] += (s.wrap - 1) * s.stride;
+  }
+  const auto& bound = t.boundary_dimension.empty() ? t.buffer_dimension : t.boundary_dimension;
+  auto pads = [&](size_t d) { return low[d] < 0 || high[d] >= bound[d]; };
+  struct Loop {
+    int64_t stride, extent;
+    bool pads;
+  };
+  std::vector<Loop> loops;
+  for (size_t d = 0; d < rank; ++d) loops.push_back({pitch[d], t.tiling_dimension[d], pads(d)});
+  for (auto& s : t.tile_traversal) loops.push_back({s.stride * pitch[s.dimension], s.wrap, pads(s.dimension)});
+  int count = 0;
+  std::optional<Loop> inner;
+  for (auto& l : loops) {
+    if (l.extent <= 1) continue;
+    if (inner && !inner->pads && l.stride == inner->stride * inner->extent) {
+      inner = Loop{inner->stride, inner->extent * l.extent, l.pads};
+      continue;
+    }
+    ++count;
+    inner = l;
+  }
+  return count;
+}
 
 class Checker {
  public:
@@ -210,7 +249,7 @@ class Checker {
     };
     need("input", conv_layout::input_buffer_bytes(l, d_.batch), 2);
     if (l.is_conv()) {
-      if (!conv_layout::is_direct(l)) need("im2col", conv_layout::im2col_bytes(l), 1);  // direct: none
+      if (!conv_layout::has_tap_k(l)) need("im2col", conv_layout::im2col_bytes(l), 1);  // direct, memtile: none
       need("out_tiles", conv_layout::out_tiles_bytes(l), 1);
     }
     if (k.writes_output) {
@@ -363,9 +402,20 @@ class Checker {
              sb.writers.size(), sb.readers.size());
       for (auto* ports : {&sb.writers, &sb.readers})
         for (auto& p : *ports)
-          if (p.access.buffer_dimension != sb.dimension)
+          if (p.access.buffer_dimension != sb.dimension && !patch_view(sb, p))
             fail("shared-buffer", "{}.{}: buffer_dimension differs from the buffer's", sb.name, p.name);
     }
+  }
+
+  // A reader port of a memory-tile im2col conv may view the buffer as {CI, IW, IH, rows}: the same elements.
+  bool patch_view(const SharedBuffer& sb, const SharedBufferPort& p) const {
+    const auto& b = p.access.buffer_dimension;
+    if (b.size() != 4 || sb.dimension.size() != 2 || b[0] * b[1] * b[2] != sb.dimension[0] || b[3] != sb.dimension[1])
+      return false;
+    return std::all_of(p.destinations.begin(), p.destinations.end(), [&](const Endpoint& e) {
+      auto it = layer_of_.find(e.kernel);
+      return it != layer_of_.end() && conv_layout::is_memtile_im2col(*it->second);
+    });
   }
 
   bool memtile_exists(TileCoord t) const {
@@ -549,6 +599,50 @@ class Checker {
     return s;
   }
 
+  // What a memory-tile im2col conv kernel reads (kernels/conv_memtile.h): per sample and output position
+  // (oh, ow) its window, taps (kh, kw) x channels padded to tile_k, the input feature (ih * IW + iw) * CI + ci
+  // of the sample, or zero for taps outside the input and channels past CI. The port's walk must also fit
+  // the memory-tile DMA: dilation 1, channels of whole 32-bit words, zero padding in dimensions 0-2 only and
+  // at most kMemtileDmaLoops address loops (design/conv_memtile.h).
+  static constexpr int kMemtileDmaLoops = 5;
+  std::optional<std::vector<Element>> patch_stream(const SharedBuffer& sb, const SharedBufferPort& r, const LayerDesign& l) {
+    using namespace conv_layout;
+    const auto& g = l.conv;
+    if (g[DH] != 1 || g[DW] != 1 || g[CI] * l.input_bytes % 4 != 0) {
+      fail("conv-memtile", "layer {}: the memory tile cannot make its patches: dilation {} x {}, {} channels of {} bytes "
+           "(needs dilation 1 and channels of whole 32-bit words)", l.name, g[DH], g[DW], g[CI], l.input_bytes);
+      return std::nullopt;
+    }
+    const int loops = dma_address_loops(r.access);
+    if (loops > kMemtileDmaLoops) {
+      fail("dma-dimensions", "{}.{}: layer {}'s patch walk needs {} DMA address loops after merging contiguous ones; a "
+           "memory-tile buffer descriptor has {} (4-D addressing + iteration)", sb.name, r.name, l.name, loops,
+           kMemtileDmaLoops);
+      return std::nullopt;
+    }
+    const auto& a = r.access;
+    if (a.offset.size() == 4 && a.offset[3] != 0) {
+      fail("dma-dimensions", "{}.{}: layer {}'s patch walk pads dimension 3; the DMA pads dimensions 0-2 only", sb.name,
+           r.name, l.name);
+      return std::nullopt;
+    }
+    const int64_t cp = (g[CI] + l.tile_k - 1) / l.tile_k * l.tile_k;
+    std::vector<Element> s;
+    for (int64_t b = 0; b < d_.batch; ++b)
+      for (int64_t oh = 0; oh < g[OH]; ++oh)
+        for (int64_t ow = 0; ow < g[OW]; ++ow)
+          for (int64_t kh = 0; kh < g[KH]; ++kh)
+            for (int64_t kw = 0; kw < g[KW]; ++kw)
+              for (int64_t ci = 0; ci < cp; ++ci) {
+                const int64_t ih = oh * g[SH] + kh - g[PH], iw = ow * g[SW] + kw - g[PW];
+                if (ci < g[CI] && ih >= 0 && ih < g[IH] && iw >= 0 && iw < g[IW])
+                  s.push_back({(ih * g[IW] + iw) * g[CI] + ci, b, true, false});
+                else
+                  s.push_back({-1, -1, false, true});
+              }
+    return s;
+  }
+
   // A conv kernel's output: plain channels-last samples (conv_layout.h), all of them real.
   std::vector<Element> conv_output_stream(Range range, const LayerDesign& l) {
     if (l.is_tensor_op()) {  // rows of a tensor op's output: whole samples, or token rows
@@ -598,6 +692,7 @@ class Checker {
       const int64_t rows = d_.batch * l->rows_per_sample;
       return kernel_stream(r.feature_range, f, 1, rows, f, rows);
     }
+    if (conv_layout::is_memtile_im2col(*l)) return patch_stream(sb, r, *l);
     if (l->is_conv()) {
       if (r.feature_range != input_range(*l, *k)) {
         fail("data-layout", "{}.{}: conv kernel {} reads whole samples, not features [{}, {})", sb.name, r.name,
@@ -677,7 +772,14 @@ class Checker {
           fail("data-layout", "{}.{}: element {} reads outside the buffer", sb.name, r.name, i);
           break;
         }
-        if (!want.real) continue;  // padding: multiplied by zero weights or dropped later
+        if (!want.real) {  // padding: multiplied by zero weights or dropped later, or a conv tap that must be zero
+          if (want.zero && addrs[i] != kPaddingAccess) {
+            fail("data-layout", "{}.{}: {} expects a zero (padding) at position {} but reads an element of the buffer",
+                 sb.name, r.name, who, i);
+            break;
+          }
+          continue;
+        }
         const Element* got = addrs[i] >= 0 ? &img.content[addrs[i]] : nullptr;
         if (!got || !got->real || got->feature != want.feature || got->row != want.row) {
           fail("data-layout", "{}.{}: {} expects feature {} of sample {} at position {} but reads {}", sb.name, r.name,

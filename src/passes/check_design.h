@@ -21,6 +21,11 @@
 //   [cascade]           every cascade link joins consecutive positions of a chain, west to east, on
 //                       horizontally adjacent tiles; every chain is linked
 //   [shared-buffer]     writers/readers within the per-buffer port limits, num_buffers 2, tiling ranks
+//                       (a memory-tile im2col conv's reader views the buffer as {CI, IW, IH, rows})
+//   [conv-memtile]      a memory-tile im2col conv (variant conv_memtile_im2col) has dilation 1 and input
+//                       channels of whole 32-bit DMA words
+//   [dma-dimensions]    its reader's patch walk needs at most 5 memory-tile DMA address loops after merging
+//                       contiguous ones (4-D addressing + iteration) and pads dimensions 0-2 only
 //   [memtile-location]  shared buffers on existing memory tiles
 //   [memtile-capacity]  the shared buffers of a memory tile fit its memory
 //   [memtile-dma]       memory-tile DMA channels used at most once, within counts, and from the home tile
@@ -30,7 +35,8 @@
 //   [data-layout]       simulating every port's tiling parameters moves each real element from the
 //                       producer's layout to exactly where the consumer's layout expects it; a
 //                       channel-view port (row_channels) moves a layer's whole samples as its view's
-//                       channels of every row, and must name the same channels as the layer's view
+//                       channels of every row, and must name the same channels as the layer's view;
+//                       a memory-tile im2col conv's reader delivers its patch matrix, padding taps zero
 #pragma once
 #include <string>
 #include <vector>

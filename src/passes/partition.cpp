@@ -811,7 +811,8 @@ class Partitioner {
       }
       op_head.emplace_back(i, 0);
       r.layers.push_back(lower_layer(*region_.layers[i], model_, chosen_[i].c, chosen_[i].cost, prefix));
-      if (region_.layers[i]->kind == OpKind::Conv) lower_conv_fields(r.layers.back(), model_, *region_.layers[i], chosen_[i].c.conv_direct);
+      if (region_.layers[i]->kind == OpKind::Conv) lower_conv_fields(r.layers.back(), model_, *region_.layers[i], chosen_[i].c.conv_direct,
+                          chosen_[i].c.conv_memtile);
       apply_channel_views(r.layers.back(), channel_views_);
       resolve_view_input(r.layers.back(), model_, views_);
     }

@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "design/conv_layout.h"
+#include "design/conv_memtile.h"
 #include "passes/conv_gemm.h"
 #include "passes/partition.h"
 #include "passes/partition_tensor_ops.h"
@@ -202,22 +203,40 @@ std::optional<std::string> conv_violation(const LayerCandidate& c, int64_t im2co
   return std::nullopt;
 }
 
+enum class ConvVariant { Im2col, Direct, Memtile };
+
+std::vector<int64_t> geometry_of(const ConvGemm& g) {
+  return {g.channels_in, g.in_h, g.in_w, g.kernel_h, g.kernel_w, g.stride_h, g.stride_w,
+          g.dilation_h,  g.dilation_w, g.pad_h, g.pad_w, g.out_h, g.out_w};
+}
+
 // The one-kernel candidate of a conv layer for one kernel variant, with the largest chunk (a divisor of
 // the batch) whose working buffers fit beside the rest (kernels/conv.h Chunk; the whole batch when it
-// fits); nullopt and `why` when no chunk fits. The direct kernel's GEMM K is taps x channels padded to
-// tile_k and it has no im2col buffer.
+// fits); nullopt and `why` when no chunk fits. The direct and memory-tile im2col kernels' GEMM K is taps x
+// channels padded to tile_k and they have no im2col buffer; the memory-tile im2col kernel's input buffer
+// is the batch's patch matrix (not chunked: the DMA fills it per batch), and the memory tile must be able
+// to walk the patches (design/conv_memtile.h patch_dma_obstacle).
 std::optional<LayerCandidate> conv_candidate(const LayerShape& s, const ConvGemm& g, int64_t samples,
-                                             const MmulShape& tiling, bool direct, const Device& d, std::string& why) {
+                                             const MmulShape& tiling, ConvVariant variant, const Device& d,
+                                             std::string& why) {
+  const bool tap_k = variant != ConvVariant::Im2col;
+  if (variant == ConvVariant::Memtile)
+    if (auto v = conv_memtile::patch_dma_obstacle(geometry_of(g), tiling[0], tiling[1], s.input_bytes, samples)) {
+      why = *v;
+      return std::nullopt;
+    }
   LayerShape shape = s;
-  if (direct) shape.in_features = direct_gemm_k(g, tiling[1]);
+  if (tap_k) shape.in_features = direct_gemm_k(g, tiling[1]);
   auto cand = make_candidate(shape, 1, 1, tiling, d);
-  cand.conv_direct = direct;
-  cand.input_bytes = samples * g.in_h * g.in_w * g.channels_in * s.input_bytes;  // the whole batch, channels-last
+  cand.conv_direct = variant == ConvVariant::Direct;
+  cand.conv_memtile = variant == ConvVariant::Memtile;
+  cand.input_bytes = cand.conv_memtile ? samples * g.positions() * direct_gemm_k(g, tiling[1]) * s.input_bytes
+                                       : samples * g.in_h * g.in_w * g.channels_in * s.input_bytes;  // channels-last
   cand.output_bytes = s.batch * s.out_features * s.output_bytes;                  // rows x real channels
   for (int64_t chunk = samples; chunk >= 1; --chunk) {
     if (samples % chunk != 0) continue;
     const int64_t rows = conv_layout::padded_rows(chunk, g.positions(), tiling[0]);
-    const int64_t im2col = direct ? 0 : rows * cand.k_slice * s.input_bytes;
+    const int64_t im2col = tap_k ? 0 : rows * cand.k_slice * s.input_bytes;
     const auto v = conv_violation(cand, im2col, rows * cand.n_slice * s.output_bytes, chunk, d);
     if (!v) {
       cand.conv_chunk = chunk == samples ? 0 : chunk;
@@ -242,17 +261,13 @@ std::vector<int64_t> fused_pool_geometry(const Model& model, const Op& conv, con
   return {kernel[0], kernel[1], strides[0], strides[1]};
 }
 
-std::vector<int64_t> geometry_of(const ConvGemm& g) {
-  return {g.channels_in, g.in_h, g.in_w, g.kernel_h, g.kernel_w, g.stride_h, g.stride_w,
-          g.dilation_h,  g.dilation_w, g.pad_h, g.pad_w, g.out_h, g.out_w};
-}
-
 }  // namespace
 
 std::string conv_kernel_mode(const LayerConfig* o, const std::string& layer) {
   const std::string mode = o && o->conv_kernel ? *o->conv_kernel : "auto";
-  if (mode != "auto" && mode != "im2col" && mode != "direct")
-    throw InputError(fmt::format("layer '{}': ConvKernel \"{}\": expected \"im2col\", \"direct\" or \"auto\"", layer, mode));
+  if (mode != "auto" && mode != "im2col" && mode != "direct" && mode != "memtile_im2col")
+    throw InputError(fmt::format("layer '{}': ConvKernel \"{}\": expected \"im2col\", \"direct\", \"memtile_im2col\" or "
+                                 "\"auto\"", layer, mode));
   return mode;
 }
 
@@ -266,32 +281,70 @@ std::vector<LayerCandidate> enumerate_conv_candidates(const LayerShape& s, const
   const ConvGemm g = conv_gemm(model, conv);
   const int64_t samples = s.batch / g.positions();  // s.batch holds the GEMM rows
   const MmulShape tiling = o && o->tiling ? *o->tiling : s.default_tiling;
-  std::string why_im2col, why_direct;
-  auto im2col = mode != "direct" ? conv_candidate(s, g, samples, tiling, false, d, why_im2col) : std::nullopt;
-  auto direct = mode != "im2col" ? conv_candidate(s, g, samples, tiling, true, d, why_direct) : std::nullopt;
-  if (mode != "auto" && !im2col && !direct)  // the forced variant does not fit
-    throw InputError(fmt::format("layer '{}': ConvKernel \"{}\": the {} conv kernel does not fit one tile: {}", conv.name,
-                                 mode, mode, mode == "direct" ? why_direct : why_im2col));
-  if (im2col && direct) {  // "auto", both fit: the one the cost model predicts faster (im2col without a model)
-    const auto cycles = [&](const LayerCandidate& c) {
-      return cost ? cost->conv_kernel_cycles({c, geometry_of(g), fused_pool_geometry(model, conv, g)}) : std::nullopt;
-    };
-    const auto ci = cycles(*im2col), cd = cycles(*direct);
-    if (ci && cd && *cd < *ci) im2col.reset();
-    else direct.reset();
+  struct Tried {
+    const char* mode;
+    ConvVariant variant;
+    std::optional<LayerCandidate> cand;
+    std::string why;
+  };
+  std::vector<Tried> tried{{"im2col", ConvVariant::Im2col, {}, {}},
+                           {"direct", ConvVariant::Direct, {}, {}},
+                           {"memtile_im2col", ConvVariant::Memtile, {}, {}}};
+  for (auto& t : tried)
+    if (mode == "auto" || mode == t.mode) t.cand = conv_candidate(s, g, samples, tiling, t.variant, d, t.why);
+  if (auto& m = tried[2]; m.cand) {  // the patch walk needs rows of exactly one sample (plan_transport)
+    const Op* p = model.producer(conv.inputs.at(0));
+    const int max_plio = d.plio_widths_bits.empty() ? 128 : *std::max_element(d.plio_widths_bits.begin(), d.plio_widths_bits.end());
+    const int64_t word = std::max<int64_t>(1, max_plio / 8 / s.input_bytes);
+    const int64_t features = g.channels_in * g.in_h * g.in_w;
+    if ((!p || p->kind != OpKind::Conv) && features % word != 0) {
+      m.why = fmt::format("its input '{}' arrives by PLIO in rows of {} elements padded to whole {}-element words; the "
+                          "memory tile walks patches of unpadded samples only",
+                          conv.inputs[0], features, word);
+      m.cand.reset();
+    }
   }
-  if (im2col) return {*im2col};
-  if (direct) return {*direct};
-  if (why_none && why_none->empty()) *why_none = fmt::format("1 chain(s): {}", why_im2col.empty() ? why_direct : why_im2col);
+  if (mode != "auto")
+    for (auto& t : tried)
+      if (mode == t.mode && !t.cand)  // the forced variant does not fit
+        throw InputError(fmt::format("layer '{}': ConvKernel \"{}\": the {} conv kernel does not fit: {}", conv.name,
+                                     mode, mode, t.why));
+  // "auto": of the variants that fit, the one the cost model predicts faster (kernel and input stream);
+  // the first (im2col, then direct) on a tie or without a model.
+  const Tried* best = nullptr;
+  std::optional<double> best_cycles;
+  for (auto& t : tried) {
+    if (!t.cand) continue;
+    std::optional<double> cycles;
+    if (cost) {
+      ConvKernelQuery q{*t.cand, geometry_of(g), fused_pool_geometry(model, conv, g)};
+      q.stream_bytes_per_cycle = d.memory_tile_dma.bytes_per_cycle;
+      cycles = cost->conv_kernel_cycles(q);
+    }
+    if (!best || (cycles && best_cycles && *cycles < *best_cycles)) {
+      best = &t;
+      best_cycles = cycles;
+    }
+  }
+  if (best) return {*best->cand};
+  if (why_none && why_none->empty())
+    for (auto& t : tried)
+      if (!t.why.empty()) {
+        *why_none = fmt::format("1 chain(s): {}", t.why);
+        break;
+      }
   return {};
 }
 
-void lower_conv_fields(LayerDesign& l, const Model& model, const Op& conv, bool direct) {
+void lower_conv_fields(LayerDesign& l, const Model& model, const Op& conv, bool direct, bool memtile) {
   const ConvGemm g = conv_gemm(model, conv);
   l.op = "Conv";
   l.conv = geometry_of(g);
   l.in_features = g.channels_in * g.in_h * g.in_w;
-  for (auto& k : l.kernels) k.variant = direct ? "conv_direct" : "conv" + k.variant.substr(k.variant.find('_'));
+  for (auto& k : l.kernels)
+    k.variant = memtile  ? "conv_memtile_im2col"
+                : direct ? "conv_direct"
+                         : "conv" + k.variant.substr(k.variant.find('_'));
   const auto pool_geometry = fused_pool_geometry(model, conv, g);
   if (pool_geometry.empty()) return;
   const Op* pool = sole_pool_reader(model, conv);

@@ -6,12 +6,15 @@
 // Writes: conv LayerShapes (K = window KH x KW x CI, N = output channels, GEMM rows = batch x OH x OW),
 //   legal candidates (one kernel per conv layer for now: cas_length = cas_num = 1), and the conv
 //   fields of a LayerDesign (geometry, in_features = one sample's channels-last input elements, variant
-//   conv_single or conv_direct).
+//   conv_single, conv_direct or conv_memtile_im2col).
 // Kernel variant (config LayerName.<conv>.ConvKernel): "im2col" (kernels/conv.h, variant conv_single),
 //   "direct" (kernels/conv_direct.h, variant conv_direct: K = taps x CI padded to tile_k, no im2col
-//   buffer) or "auto" (default): of the variants that fit the tile, the one whose kernel the
-//   PartitionCost predicts faster (PartitionCost::conv_kernel_cycles; im2col when it has no kernel
-//   model or on a tie). InputError when the forced variant does not fit. For a layer reading a conv output through views: the array tensor and the order of its
+//   buffer), "memtile_im2col" (kernels/conv_memtile.h, variant conv_memtile_im2col: the memory tile's DMA
+//   makes the patch matrix, K as direct's; only where design/conv_memtile.h patch_dma_obstacle finds
+//   nothing: dilation 1, whole DMA words, padding and address-loop limits) or "auto" (default): of the
+//   variants that fit, the one the PartitionCost predicts faster (PartitionCost::conv_kernel_cycles:
+//   kernel plus input stream; im2col, then direct, when it has no kernel model or on a tie). InputError
+//   naming the layer when the forced variant does not fit. For a layer reading a conv output through views: the array tensor and the order of its
 //   input features (LayerDesign::input_order).
 // A MaxPool that alone reads a conv's output (no padding, ceil_mode 0, dilation 1, the same type in and
 // out) is fused into that conv layer: the kernel writes the pooled tensor (LayerDesign::pool), so the
@@ -70,8 +73,9 @@ std::vector<LayerCandidate> enumerate_conv_candidates(const LayerShape& s, const
 
 // Conv fields of a layer lowered from `conv` (op, in_features, geometry, kernel variants; with a fused
 // MaxPool the pool window / stride and the pool's output as the layer's output tensor).
-// `direct`: the candidate runs the direct kernel (LayerCandidate::conv_direct).
-void lower_conv_fields(LayerDesign& l, const Model& model, const Op& conv, bool direct = false);
+// `direct` / `memtile`: the candidate runs the direct kernel (LayerCandidate::conv_direct) / the memory-tile
+// im2col kernel (LayerCandidate::conv_memtile).
+void lower_conv_fields(LayerDesign& l, const Model& model, const Op& conv, bool direct = false, bool memtile = false);
 
 // A layer whose input is produced through views: its input tensor becomes the conv output the array
 // carries, and input_order maps array features to the model's (empty when the identity).

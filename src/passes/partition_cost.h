@@ -52,6 +52,7 @@ struct LayerCandidate {
   int64_t weight_bytes = 0, input_bytes = 0, output_bytes = 0, bias_bytes = 0;
   int64_t conv_chunk = 0;               // conv: samples per kernel chunk (LayerDesign::conv_chunk), 0: the batch
   bool conv_direct = false;             // conv: the direct kernel (kernels/conv_direct.h), else im2col (conv.h)
+  bool conv_memtile = false;            // conv: the memory-tile im2col kernel (kernels/conv_memtile.h; conv_direct false)
 
   int tiles() const { return cas_length * cas_num; }
   int64_t k_padded() const { return k_slice * cas_length; }
@@ -63,9 +64,13 @@ enum class CostAggregate { Sum, Max };
 // One conv kernel variant of a conv layer (passes/partition_conv.h chooses between them): the candidate
 // (tiling, slices, chunk, conv_direct) with the conv geometry (LayerDesign::conv order) and a fused
 // MaxPool (LayerDesign::pool, empty: none) that the kernel's cost depends on.
+// The memory tile streams the kernel's input buffer (candidate.input_bytes: the batch's input, or its
+// patch matrix for the memory-tile im2col kernel) per batch at stream_bytes_per_cycle (one DMA channel,
+// Device::memory_tile_dma).
 struct ConvKernelQuery {
   LayerCandidate candidate;
   std::vector<int64_t> conv, pool;
+  double stream_bytes_per_cycle = 4;
 };
 
 class PartitionCost {
@@ -74,9 +79,10 @@ class PartitionCost {
   virtual double layer_cost(const LayerCandidate& candidate, const Device& device) const = 0;
   virtual CostAggregate aggregate() const = 0;
   virtual std::string name() const = 0;
-  // Predicted cycles per batch of one conv kernel variant, for the choice between the im2col and direct
-  // conv kernels (ConvKernel "auto"); nullopt: this cost has no kernel model, and the partition keeps the
-  // im2col kernel. The performance model (sim/perf_cost.h) implements it.
+  // Predicted cycles per batch of one conv kernel variant, for the choice between the im2col, direct and
+  // memory-tile im2col conv kernels (ConvKernel "auto"): the kernel's cycles plus the input stream's
+  // (serial: one batch streams in, then the kernel runs); nullopt: this cost has no kernel model, and the
+  // partition keeps the im2col kernel. The performance model (sim/perf_cost.h) implements it.
   virtual std::optional<double> conv_kernel_cycles(const ConvKernelQuery&) const { return std::nullopt; }
 };
 

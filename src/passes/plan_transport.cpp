@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "design/conv_layout.h"
+#include "design/conv_memtile.h"
 #include "design/tensor_op_layout.h"
 #include "passes/channel_views.h"
 #include "passes/partition_conv.h"
@@ -526,6 +527,7 @@ struct Planner {
           port.access = channel_walk(sb.dimension, *r.window, s.e.features / r.window->row_channels, r.rows, boundary);
         }
         const auto& l = d.layers[r.layer];
+        if (conv_layout::is_memtile_im2col(l)) port.access = patch_reader_access(sb, l, r);
         for (int c = 0; c < l.cas_num; ++c) {  // broadcast to every chain of the column
           const auto& k = l.kernel(c, r.index);
           port.destinations.push_back(Endpoint{k.name, "", k.tile, res.next_tile_channel(k.tile, true)});
@@ -533,6 +535,24 @@ struct Planner {
       }
       sb.readers.push_back(std::move(port));
     }
+  }
+
+  bool read_by_memtile_conv(const EdgePorts& ports) const {
+    return std::any_of(ports.readers.begin(), ports.readers.end(), [&](const PortPlan& r) {
+      return r.kind == PortKind::LayerReader && conv_layout::is_memtile_im2col(d.layers[r.layer]);
+    });
+  }
+
+  // A memory-tile im2col conv's reader: the patch walk (design/conv_memtile.h) over the buffer seen as
+  // {CI, IW, IH, rows}, which needs the buffer's rows to be exactly the conv's channels-last samples.
+  TilingParams patch_reader_access(const SharedBuffer& sb, const LayerDesign& l, const PortPlan& r) const {
+    if (r.window || sb.feature_offset != 0 || sb.dimension.at(0) != l.in_features)
+      throw InputError(fmt::format("layer '{}': ConvKernel memtile_im2col: the memory tile can walk the patches only "
+                                   "of a buffer that holds whole samples of {} elements (the shared buffer of '{}' has "
+                                   "rows of {} from feature {}{})",
+                                   l.name, l.in_features, sb.tensor, sb.dimension.at(0), sb.feature_offset,
+                                   r.window ? ", read through a channel view" : ""));
+    return conv_memtile::patch_access(l.conv, l.tile_k, d.batch, sb.dimension.at(1));
   }
 
   void add_shard(const TensorEdge& e, const EdgePorts& ports, Range shard, size_t index, size_t count) {
@@ -552,6 +572,9 @@ struct Planner {
     sb.element_bytes = e.element_bytes;
     sb.num_buffers = 2;
     sb.dimension = {std::max(shard.size(), s.io_row), ports.buffer_rows};
+    // A memory-tile im2col conv walks whole samples (rows of exactly IH x IW x CI elements, whole DMA words
+    // by its own limits): without a PLIO part the rows need no rounding to PLIO words.
+    if (e.producer >= 0 && !e.graph_output && read_by_memtile_conv(ports)) sb.dimension[0] = shard.size();
 
     std::vector<PortPlan> writers, readers;
     for (auto& w : ports.writers)

@@ -10,6 +10,7 @@
 #include "design/tensor_op_layout.h"
 #include "sim/attention_cost.h"
 #include "sim/conv_direct_cost.h"
+#include "sim/conv_memtile_cost.h"
 #include "sim/epilogue_cost.h"
 #include "support/error.h"
 
@@ -26,7 +27,9 @@ KernelTypePair type_pair(const LayerDesign& l) {
 }
 
 cascade_pos position(const KernelInstance& k) {
-  if (k.variant == "dense_single" || k.variant == "conv_single" || k.variant == "conv_direct") return cascade_pos::single;
+  if (k.variant == "dense_single" || k.variant == "conv_single" || k.variant == "conv_direct" ||
+      k.variant == "conv_memtile_im2col")
+    return cascade_pos::single;
   if (k.variant == "dense_first") return cascade_pos::first;
   if (k.variant == "dense_middle") return cascade_pos::middle;
   if (k.variant == "dense_last") return cascade_pos::last;
@@ -71,7 +74,7 @@ ConvKernelDesc conv_kernel_timing_desc(const LayerDesign& l, const KernelInstanc
   d.relu = g.relu;
   d.pos = g.pos;
   d.k_slice = g.k;
-  d.rows_output = true;  // the project writer emits conv_single_rows / conv_direct_rows
+  d.rows_output = true;  // the project writer emits conv_single_rows / conv_direct_rows / conv_memtile_rows
   if (conv_layout::has_pool(l)) {  // a fused MaxPool (conv_pool)
     d.pool_positions = static_cast<int>(conv_layout::out_positions(l));
     d.pool_taps = static_cast<int>(l.pool[conv_layout::PKH] * l.pool[conv_layout::PKW]);
@@ -84,7 +87,7 @@ ConvKernelCost conv_kernel_timing(const LayerDesign& l, const KernelInstance& k,
 }
 
 int64_t conv_kernel_cycles(const LayerDesign& l, const KernelInstance& k, const PerfParams& p, int64_t batch) {
-  if (k.variant != "conv_direct") return conv_kernel_timing(l, k, p, batch).cycles;
+  if (k.variant != "conv_direct" && k.variant != "conv_memtile_im2col") return conv_kernel_timing(l, k, p, batch).cycles;
   ConvKernelDesc d = conv_kernel_timing_desc(l, k, batch);
   d.k_slice = 0;  // the direct kernel's K is taps x padded channels, derived from the geometry
   const auto& c = l.conv;
@@ -92,6 +95,7 @@ int64_t conv_kernel_cycles(const LayerDesign& l, const KernelInstance& k, const 
                        c[conv_layout::KW], c[conv_layout::SH], c[conv_layout::SW], c[conv_layout::DH],
                        c[conv_layout::DW], c[conv_layout::PH], c[conv_layout::PW], c[conv_layout::OH],
                        c[conv_layout::OW]};
+  if (k.variant == "conv_memtile_im2col") return conv_memtile_kernel_cost(d, g, p.core).cycles;
   return conv_direct_kernel_cost(d, g, p.core).cycles;
 }
 

@@ -27,7 +27,7 @@ ConvKernelCost conv_kernel_timing(const LayerDesign& layer, const KernelInstance
 // The conv_cost description of a conv layer's kernel (the im2col kernel's; conv_kernel_cycles adapts it).
 ConvKernelDesc conv_kernel_timing_desc(const LayerDesign& layer, const KernelInstance& kernel, int64_t batch);
 // Cycles per invocation of a conv layer's kernel in the variant it runs: conv_cost.h for "conv_single"
-// (im2col), conv_direct_cost.h for "conv_direct".
+// (im2col), conv_direct_cost.h for "conv_direct", conv_memtile_cost.h for "conv_memtile_im2col".
 int64_t conv_kernel_cycles(const LayerDesign& layer, const KernelInstance& kernel, const PerfParams& p, int64_t batch);
 
 // Bytes one shared-buffer port moves per batch (its tiling walk).

@@ -131,12 +131,13 @@ std::optional<double> PerfPartitionCost::conv_kernel_cycles(const ConvKernelQuer
   l.conv = q.conv;
   l.pool = q.pool;
   KernelInstance k;
-  k.variant = c.conv_direct ? "conv_direct" : "conv_single";
+  k.variant = c.conv_memtile ? "conv_memtile_im2col" : c.conv_direct ? "conv_direct" : "conv_single";
   k.k_range = {0, c.k_slice};
   k.n_range = {0, c.n_slice};
   const int64_t positions = q.conv[conv_layout::OH] * q.conv[conv_layout::OW];
   try {
-    return static_cast<double>(perf::conv_kernel_cycles(l, k, params_, c.layer.batch / positions));
+    const double stream = q.stream_bytes_per_cycle > 0 ? static_cast<double>(c.input_bytes) / q.stream_bytes_per_cycle : 0;
+    return static_cast<double>(perf::conv_kernel_cycles(l, k, params_, c.layer.batch / positions)) + stream;
   } catch (const InputError&) {
     return std::nullopt;
   }

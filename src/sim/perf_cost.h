@@ -34,8 +34,9 @@ class PerfPartitionCost : public PartitionCost {
   double layer_cost(const LayerCandidate& c, const Device& device) const override;
   CostAggregate aggregate() const override { return aggregate_; }
   std::string name() const override { return "performance-model"; }
-  // The conv kernel variant's cycles per batch (perf_components.h conv_kernel_cycles); nullopt when the
-  // layer has no kernel timing.
+  // The conv kernel variant's cycles per batch (perf_components.h conv_kernel_cycles) plus the cycles the
+  // memory tile takes to stream its input buffer in (candidate input_bytes / stream_bytes_per_cycle: the
+  // memory-tile im2col kernel's patch matrix is taps x larger); nullopt when the layer has no kernel timing.
   std::optional<double> conv_kernel_cycles(const ConvKernelQuery& q) const override;
 
   double tile_cost_cycles = 1;  // prefer fewer tiles when the gain is below this per tile

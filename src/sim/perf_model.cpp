@@ -490,8 +490,9 @@ PerfResult simulate(const Design& d, const Device& dev, const PerfParams& params
     lp.name = l.name;
     lp.op = l.op;
     const std::string variant = l.kernels.empty() ? std::string() : l.kernels.front().variant;
-    lp.kernel = variant == "conv_direct"   ? "conv direct"
-                : l.is_conv()              ? "conv im2col"
+    lp.kernel = variant == "conv_direct"           ? "conv direct"
+                : variant == "conv_memtile_im2col" ? "conv memtile im2col"
+                : l.is_conv()                      ? "conv im2col"
                 : variant == "tensor_op"   ? "tensor op"
                                            : "dense";
     lp.in_features = l.in_features;

@@ -42,7 +42,8 @@ struct KernelPerf {
 
 struct LayerPerf {
   std::string name, op;
-  std::string kernel;             // which kernel computes it: "dense", "conv im2col", "conv direct", "tensor op"
+  std::string kernel;             // which kernel computes it: "dense", "conv im2col", "conv direct",
+                                  // "conv memtile im2col", "tensor op"
   int64_t in_features = 0, out_features = 0;
   int cas_length = 1, cas_num = 1, tiles = 1;
   std::array<int, 3> tiling{4, 8, 8};

@@ -15,6 +15,7 @@ struct op_counters {
   std::uint64_t vector_alu_ops = 0;                 // aie::add/sub/max/min on vectors
   std::uint64_t cascade_reads = 0, cascade_writes = 0;  // 512-bit cascade words
   std::uint64_t lane_inserts = 0;                   // vector::set (one scalar element into a register)
+  std::uint64_t shuffles = 0;                       // aie::filter_even / filter_odd (one permute each)
 };
 
 inline thread_local op_counters counters{};

@@ -116,6 +116,25 @@ accum<Tag, N1 + N2> concat(const accum<Tag, N1>& a, const accum<Tag, N2>& b) {
   return r;
 }
 
+// The even (odd) groups of `step` consecutive elements of `v`, in order: half its elements (AIE API
+// aie::filter_even / aie::filter_odd; one permute on the AIE, counted as one shuffle).
+template <typename T, unsigned Elems>
+vector<T, Elems / 2> filter_even(const vector<T, Elems>& v, unsigned step = 1) {
+  if (step == 0 || Elems % (2 * step) != 0) throw aie4ml_emu::emu_error("aie::filter_even: step must divide half the vector");
+  AIE4ML_EMU_COUNT(shuffles, 1);
+  vector<T, Elems / 2> r;
+  for (unsigned i = 0; i < Elems / 2; ++i) r[i] = v[(i / step) * 2 * step + i % step];
+  return r;
+}
+template <typename T, unsigned Elems>
+vector<T, Elems / 2> filter_odd(const vector<T, Elems>& v, unsigned step = 1) {
+  if (step == 0 || Elems % (2 * step) != 0) throw aie4ml_emu::emu_error("aie::filter_odd: step must divide half the vector");
+  AIE4ML_EMU_COUNT(shuffles, 1);
+  vector<T, Elems / 2> r;
+  for (unsigned i = 0; i < Elems / 2; ++i) r[i] = v[(i / step) * 2 * step + step + i % step];
+  return r;
+}
+
 // ---- element-wise vector arithmetic ----
 namespace emu_detail {
 template <typename T, unsigned N, class Op>
