@@ -264,6 +264,8 @@ interpreter computes for them; every value is an integer code, one PLIO word per
   emulation of the AIE API and ADF (`AIE4ML_EMU`, default the aie4ml installation this project came from),
   runs the graph on `data/` and compares with the golden files. `aie4ml verify <this directory>` does the
   same on as many samples as you like and checks every layer and the graph against `design.json`.
+  Flags: `HOST_CXXFLAGS` (kernels), `GRAPH_CXXFLAGS` (`aie/graph.cpp`, -O0); with `EMU_PCH=1` and a shared
+  `EMU_BUILD_DIR` the emulation headers are precompiled once for all builds.
 - x86simulator: `make x86sim PLATFORM=<path to the .xpfm>` (Vitis, `v++ --mode aie --target x86sim`),
   outputs in `x86simulator_output/data/`, compared with the golden files.
 - aiesimulator: `make aiesim PLATFORM=...` (`v++ --mode aie --target hw`, then `aiesimulator`), outputs
