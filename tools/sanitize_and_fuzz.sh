@@ -17,7 +17,8 @@
 # directory, never into the source tree. A crash leaves its input in $BUILD/fuzz-run/ and this script
 # says how to replay it; commit it to fuzz/regressions/<t>/ (replayed by test_reliability) with the fix.
 #
-# Usage: tools/sanitize_and_fuzz.sh            (from ./x test)
+# Usage: tools/sanitize_and_fuzz.sh               (from ./x test)
+#        tools/sanitize_and_fuzz.sh --build-only  (only the build; ./x test starts it early, see x)
 # Env:   AIE4ML_SANITIZE_BUILD_DIR (default build-fuzz), FUZZ_SECONDS (default 30, 0 = no fuzzing),
 #        FUZZ_SEED (default 1), JOBS (default nproc), SANITIZE_SKIP (test areas to skip, default "kernels perf").
 set -euo pipefail
@@ -28,6 +29,8 @@ FUZZ_SEED=${FUZZ_SEED:-1}
 JOBS=${JOBS:-$(nproc)}
 SANITIZE_SKIP=${SANITIZE_SKIP:-kernels perf mapping codegen}
 SHARED_MODELS=$(cd "$ROOT/.." && pwd)/shared/models
+BUILD_ONLY=0
+[ "${1:-}" = --build-only ] && BUILD_ONLY=1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 start=$SECONDS
@@ -52,6 +55,7 @@ for area in "${test_areas[@]}"; do targets+=("test_$area"); done
 log "building ${targets[*]} ($JOBS jobs)"
 cmake --build "$BUILD" -j "$JOBS" --target "${targets[@]}"
 log "built in $(elapsed)"
+[ "$BUILD_ONLY" -eq 0 ] || exit 0
 
 # ---- sanitised unit tests and CLI scripts --------------------------------------------------------------
 logs=$BUILD/sanitize-logs

@@ -360,8 +360,9 @@ void say(const VerifyOptions& o, const std::string& line) {
   if (o.progress) o.progress(line);
 }
 
-// Where the emulation runtime object is kept between verifications: it depends only on emu/ (the
-// Makefile rebuilds it when a header there is newer), so every project shares it.
+// Where the emulation runtime object and the precompiled emulation headers (EMU_PCH) are kept between
+// verifications: they depend only on emu/ and the compiler flags (the Makefile rebuilds them when a
+// header there is newer), so every project shares them.
 fs::path emu_cache(const fs::path& emu) {
   uint64_t h = 1469598103934665603ull;  // FNV-1a of the emu path
   for (unsigned char c : emu.string()) h = (h ^ c) * 1099511628211ull;
@@ -372,7 +373,7 @@ void build_host(const VerifyOptions& o, const fs::path& project, const fs::path&
   const auto start = Clock::now();
   say(o, fmt::format("building the host target (make host: g++ against {}) ...", emu.string()));
   const std::string cmd =
-      fmt::format("make --no-print-directory -C {} host HOST_DIR={} AIE4ML_EMU={} EMU_BUILD_DIR={} -j{}", quote(project),
+      fmt::format("make --no-print-directory -C {} host HOST_DIR={} AIE4ML_EMU={} EMU_BUILD_DIR={} EMU_PCH=1 -j{}", quote(project),
                   quote(work / "build"), quote(emu), quote(emu_cache(emu)), std::max(1, o.jobs));
   const auto [status, log] = run_command(cmd, [&](const std::string& line) {
     const auto c = line.find(" -c ");
@@ -381,6 +382,8 @@ void build_host(const VerifyOptions& o, const fs::path& project, const fs::path&
     const std::string src = line.substr(c + 4, end == std::string::npos ? std::string::npos : end - c - 4);
     if (src.ends_with("kernels_unity.cc"))
       say(o, "  compiling the kernel sources aie/src/*.cc (one unit)");
+    else if (src.ends_with("host_prelude.h"))
+      say(o, fmt::format("  precompiling the emulation headers {} (kept for later runs)", src));
     else if (src.ends_with("host_runtime.cpp"))
       say(o, fmt::format("  compiling the emulation runtime {} (kept for later runs)", src));
     else
@@ -424,7 +427,8 @@ VerifyResult verify_project(const VerifyOptions& o) {
   const auto ref = interp.trace(inputs, r.samples);
   r.iterations = (r.samples + p.design.batch - 1) / p.design.batch;
 
-  const fs::path work = o.work_dir.empty() ? fresh_work_dir() : o.work_dir;
+  // Absolute: make runs in the project directory, so a relative --build-dir would land inside it.
+  const fs::path work = o.work_dir.empty() ? fresh_work_dir() : fs::absolute(o.work_dir).lexically_normal();
   fs::create_directories(work);
   r.work_dir = work;
   const fs::path emu = o.emu_dir.empty() ? fs::absolute(data_root() / "emu").lexically_normal() : o.emu_dir;

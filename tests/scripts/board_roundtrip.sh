@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The board flow's PL data movers on the host, bit for bit, for the shipped example (jet_tagger, int8)
 # and two test models (codegen/qdq16_l4: int16; codegen/wide8_l2: int8 with a padded output row):
-# - `make check_movers` builds pl/*.cpp with g++ against emu/hls and runs DDR image -> mm2s -> PLIO
+# - `make check_movers` (EMU_PCH=1: the emulation headers precompiled once for all three projects)
+#   builds pl/*.cpp with g++ against emu/hls and runs DDR image -> mm2s -> PLIO
 #   words -> the emulated graph (`make host`) -> PLIO words -> s2mm -> DDR image; its own comparison
 #   with data/golden_*.txt must pass;
 # - independently of the generated code, python reads the DDR images it wrote and checks that the input
@@ -39,7 +40,7 @@ compile() {
 # check_movers NAME: the generated harness, then the independent python check of its DDR images.
 check_movers() {
   local prj="$work/$1" b="$work/$1.build"
-  make -s -j2 -C "$prj" check_movers HOST_DIR="$b" HOST_CXXFLAGS="-std=c++20 -O0" AIE4ML_EMU="$root/emu" EMU_BUILD_DIR="$emu_cache" MOVER_CHECK_DIR="$b/movers" \
+  make -s -j2 -C "$prj" check_movers HOST_DIR="$b" HOST_CXXFLAGS="-std=c++20 -O0" AIE4ML_EMU="$root/emu" EMU_BUILD_DIR="$emu_cache" EMU_PCH=1 MOVER_CHECK_DIR="$b/movers" \
     > "$work/$1.movers.log" 2>&1 || { tail -30 "$work/$1.movers.log"; return 1; }
   grep -q "DDR output matches data/golden_" "$work/$1.movers.log" || { cat "$work/$1.movers.log"; return 1; }
   "$PY" - "$prj" "$b/movers" <<'PY' || return 1
@@ -99,7 +100,7 @@ first, end = p["feature_range"]
 rows = np.array(v).reshape(-1, p["row_elements"])[:20, : end - first]
 np.save(out, rows.astype({8: np.int8, 16: np.int16, 32: np.int32}[p["element_bits"]]))
 PY
-  make -s -C "$prj" check_movers HOST_DIR="$b" HOST_CXXFLAGS="-std=c++20 -O0" AIE4ML_EMU="$root/emu" EMU_BUILD_DIR="$emu_cache" MOVER_CHECK_DIR="$b/npy" \
+  make -s -C "$prj" check_movers HOST_DIR="$b" HOST_CXXFLAGS="-std=c++20 -O0" AIE4ML_EMU="$root/emu" EMU_BUILD_DIR="$emu_cache" EMU_PCH=1 MOVER_CHECK_DIR="$b/npy" \
     MOVER_INPUTS="--input $in_port=$work/$1.x20.npy" > "$work/$1.npy.log" 2>&1 || { tail -30 "$work/$1.npy.log"; return 1; }
   "$PY" - "$prj" "$b/npy" <<'PY' || return 1
 import json, sys, numpy as np
