@@ -3,8 +3,12 @@
 // aiecompiler; on the host they compile against aie4ml's emu/.
 //
 // Layout: every input and the output is the batch of plain channels-last rows the conv kernels read and
-// write (kernels/conv.h conv_single_rows): x[b][position][channel], no padding. The kernels are scalar
-// loops (one element per cycle or so; src/sim/perf_components.cpp counts them so) that reproduce the
+// write (kernels/conv.h conv_single_rows): x[b][position][channel], no padding. Add and Concat run 32-lane
+// vectors (UPS into acc32, accumulator add, one SRS per requant step, 32-byte aligned loads; Concat stores
+// whole vectors or 32-bit words per row segment) when their requant chain has a hardware equivalent
+// (kernels/tensor_ops_plan.h, which the cost model src/design/tensor_op_layout.h shares); the elements past
+// the last whole vector, other chains (sat_zero, fields narrower than their container, values beyond 32
+// bits) and the other ops are scalar loops (64-bit codes, a few cycles per element). Both reproduce the
 // reference interpreter's integer semantics (src/sim/int_kernels.cpp BinaryKernel, ConcatKernel,
 // MaxPoolKernel, AveragePoolKernel; src/ir/fixed_point.h) bit for bit:
 //   Add:     v = (a << (F - Fa)) + (b << (F - Fb)), F = max(Fa, Fb), then the op's cast into its output type
@@ -22,23 +26,16 @@
 #pragma once
 
 #include <adf.h>
+#include <aie_api/aie.hpp>
+
+#include <cstring>
+#include <type_traits>
+
+#include "tensor_ops_plan.h"
 
 
 namespace aie4ml {
 namespace kernels {
-
-// Rounding and overflow modes, numbered as src/ir/numeric_type.h RoundingMode / OverflowMode.
-enum class tensor_rounding : unsigned char { trn, trn_zero, rnd, rnd_zero, rnd_inf, rnd_min_inf, rnd_conv };
-enum class tensor_overflow : unsigned char { wrap, sat, sat_sym, sat_zero };
-
-struct requant_step {
-  int shift;              // from_frac - to_frac
-  unsigned width;         // output bits
-  bool is_signed;
-  tensor_rounding rounding;
-  tensor_overflow overflow;
-  bool relu;              // max(v, 0) first
-};
 
 namespace detail {
 
@@ -103,6 +100,93 @@ long long epilogue(long long v) {
   return v;
 }
 
+
+// ---- vector path (tensor_ops_plan.h) ----
+
+// The container of a step's output: 8 or 16 bits, signed or not.
+template <unsigned Bits, bool Signed>
+using code_t = std::conditional_t<Bits == 8, std::conditional_t<Signed, int8, uint8>, std::conditional_t<Signed, int16, uint16>>;
+
+constexpr aie::rounding_mode hw_rounding(tensor_rounding r) {
+  switch (r) {
+    case tensor_rounding::trn: return aie::rounding_mode::floor;
+    case tensor_rounding::trn_zero: return aie::rounding_mode::symmetric_floor;
+    case tensor_rounding::rnd: return aie::rounding_mode::positive_inf;
+    case tensor_rounding::rnd_zero: return aie::rounding_mode::symmetric_zero;
+    case tensor_rounding::rnd_inf: return aie::rounding_mode::symmetric_inf;
+    case tensor_rounding::rnd_min_inf: return aie::rounding_mode::negative_inf;
+    case tensor_rounding::rnd_conv: return aie::rounding_mode::conv_even;
+  }
+  return aie::rounding_mode::floor;
+}
+constexpr aie::saturation_mode hw_saturation(tensor_overflow o) {  // sat_zero never reaches here
+  return o == tensor_overflow::sat ? aie::saturation_mode::saturate
+                                   : o == tensor_overflow::sat_sym ? aie::saturation_mode::symmetric : aie::saturation_mode::none;
+}
+
+// Whether every step of the chain (first, then Cfg::epilogue) uses the same modes: then the kernel sets
+// the mode registers once, else before each SRS.
+template <class Cfg>
+constexpr bool uniform_modes(const requant_step& first) {
+  for (unsigned i = 0; i < Cfg::epilogue_steps; ++i)
+    if (Cfg::epilogue[i].rounding != first.rounding || Cfg::epilogue[i].overflow != first.overflow) return false;
+  return true;
+}
+inline void set_modes(const requant_step& s) {
+  aie::set_rounding(hw_rounding(s.rounding));
+  aie::set_saturation(hw_saturation(s.overflow));
+}
+
+constexpr unsigned L = tensor_vector_lanes;
+using acc_t = aie::accum<acc32, L>;
+
+// One step's SRS of the accumulator into its container.
+template <requant_step S, bool SetModes>
+aie::vector<code_t<S.width, S.is_signed>, L> srs_step(const acc_t& acc) {
+  if constexpr (SetModes) set_modes(S);
+  return acc.template to_vector<code_t<S.width, S.is_signed>>(down_shift(S));
+}
+
+// Epilogue steps I.. of Cfg on a vector of codes: relu (max), UPS, SRS each.
+template <class Cfg, unsigned I, bool SetModes, class T>
+auto vector_epilogue(aie::vector<T, L> v) {
+  if constexpr (I == Cfg::epilogue_steps) {
+    return v;
+  } else {
+    constexpr const requant_step& s = Cfg::epilogue[I];
+    if constexpr (s.relu) v = aie::max(v, T(0));
+    return vector_epilogue<Cfg, I + 1, SetModes>(srs_step<Cfg::epilogue[I], SetModes>(acc_t(v, up_shift(s))));
+  }
+}
+
+// Cfg's steps are constants (generated code; a test may fill them at run time: scalar loops then).
+template <class Cfg>
+concept constant_epilogue = requires { typename std::integral_constant<int, Cfg::epilogue[0].shift>; };
+template <class Cfg>
+concept constant_add_steps = constant_epilogue<Cfg> && requires { typename std::integral_constant<int, Cfg::cast.shift + Cfg::lshift[0] + Cfg::lshift[1]>; };
+template <class Cfg, unsigned Part>
+concept constant_concat_steps = constant_epilogue<Cfg> && requires { typename std::integral_constant<int, Cfg::casts[Part].shift>; };
+
+template <class Cfg, class TA, class TB, class TO>
+constexpr bool add_runs_vector() {
+  if constexpr (constant_add_steps<Cfg>)
+    return add_vectorisable(8 * sizeof(TA), std::is_signed_v<TA>, Cfg::lshift[0], 8 * sizeof(TB), std::is_signed_v<TB>,
+                            Cfg::lshift[1], Cfg::cast, Cfg::epilogue, Cfg::epilogue_steps, 8 * sizeof(TO),
+                            std::is_signed_v<TO>);
+  else
+    return false;
+}
+
+template <class Cfg, unsigned Part, class TI, class TO>
+constexpr bool concat_part_runs_vector() {
+  if constexpr (constant_concat_steps<Cfg, Part>)
+    return concat_part_vectorisable(8 * sizeof(TI), std::is_signed_v<TI>, Cfg::casts[Part], Cfg::epilogue,
+                                    Cfg::epilogue_steps, 8 * sizeof(TO), std::is_signed_v<TO>) &&
+           concat_store_kind(Cfg::channels[Part], Cfg::offsets[Part], Cfg::out_channels, sizeof(TO)) != concat_store::scalar;
+  else
+    return false;
+}
+
 }  // namespace detail
 
 // The parameters of a piecewise-linear activation: per code v, v < lo_code -> lo_out, v > hi_code ->
@@ -124,10 +208,24 @@ inline long long piecewise(long long v, const piecewise_params& p) {
 }  // namespace detail
 
 // Add of two tensors of the same shape. Cfg: batch, elements (per sample), lshift[2] (F - Fa, F - Fb),
-// cast (the Add's cast from F), epilogue_steps, epilogue[].
+// cast (the Add's cast from F), epilogue_steps, epilogue[]. Vectors of 32 lanes when the chain has a
+// hardware equivalent (tensor_ops_plan.h add_vectorisable; the elements past the last whole vector and
+// other chains: the scalar loop).
 template <class Cfg, class TA, class TB, class TO>
 void tensor_add(const TA* __restrict a, const TB* __restrict b, TO* __restrict out) {
-  for (unsigned i = 0; i < Cfg::batch * Cfg::elements; ++i) {
+  constexpr unsigned total = Cfg::batch * Cfg::elements;
+  unsigned i = 0;
+  if constexpr (detail::add_runs_vector<Cfg, TA, TB, TO>()) {
+    using namespace detail;
+    constexpr bool uniform = uniform_modes<Cfg>(Cfg::cast);
+    if constexpr (uniform) set_modes(Cfg::cast);
+    constexpr int up = up_shift(Cfg::cast);
+    for (; i + L <= total; i += L) {
+      const acc_t sum = aie::add(acc_t(aie::load_v<L>(a + i), Cfg::lshift[0] + up), acc_t(aie::load_v<L>(b + i), Cfg::lshift[1] + up));
+      aie::store_v(out + i, vector_epilogue<Cfg, 0, !uniform>(srs_step<Cfg::cast, !uniform>(sum)));
+    }
+  }
+  for (; i < total; ++i) {
     const long long v = (static_cast<long long>(a[i]) << Cfg::lshift[0]) + (static_cast<long long>(b[i]) << Cfg::lshift[1]);
     out[i] = static_cast<TO>(detail::epilogue<Cfg>(detail::apply(v, Cfg::cast)));
   }
@@ -136,14 +234,39 @@ void tensor_add(const TA* __restrict a, const TB* __restrict b, TO* __restrict o
 // One input (Part) of a channel Concat: its Cfg::channels[Part] channels of every position, cast into the
 // output type (Cfg::casts[Part]), go to channels [Cfg::offsets[Part], + channels) of the output rows
 // (Cfg::out_channels per position). Cfg: batch, positions, out_channels, channels[], offsets[], casts[],
-// epilogue_steps, epilogue[]. The layer calls it once per input.
+// epilogue_steps, epilogue[]. The layer calls it once per input. Vector path (concat_part_vectorisable):
+// 32 contiguous input codes at a time, stored as whole vectors or as 32-bit words per row segment
+// (concat_store_kind); the codes past the last whole vector take the scalar loop.
 template <class Cfg, unsigned Part, class TI, class TO>
 void tensor_concat_part(const TI* __restrict in, TO* __restrict out) {
   constexpr unsigned c_in = Cfg::channels[Part], offset = Cfg::offsets[Part];
-  for (unsigned r = 0; r < Cfg::batch * Cfg::positions; ++r)
-    for (unsigned c = 0; c < c_in; ++c)
-      out[r * Cfg::out_channels + offset + c] =
-          static_cast<TO>(detail::epilogue<Cfg>(detail::apply(static_cast<long long>(in[r * c_in + c]), Cfg::casts[Part])));
+  constexpr unsigned total = Cfg::batch * Cfg::positions * c_in;
+  unsigned e = 0;
+  if constexpr (detail::concat_part_runs_vector<Cfg, Part, TI, TO>()) {
+    using namespace detail;
+    constexpr const requant_step& cast = Cfg::casts[Part];
+    constexpr bool uniform = uniform_modes<Cfg>(cast);
+    if constexpr (uniform) set_modes(cast);
+    for (; e + L <= total; e += L) {
+      aie::vector<TI, L> x = aie::load_v<L>(in + e);
+      if constexpr (cast.relu) x = aie::max(x, TI(0));
+      const aie::vector<TO, L> y = vector_epilogue<Cfg, 0, !uniform>(srs_step<Cfg::casts[Part], !uniform>(acc_t(x, up_shift(cast))));
+      if constexpr (concat_store_kind(c_in, offset, Cfg::out_channels, sizeof(TO)) == concat_store::vectors) {
+        aie::store_v(out + (e / c_in) * Cfg::out_channels + offset + e % c_in, y);
+      } else {  // 32-bit words, each inside one row segment
+        constexpr unsigned per_word = 4 / sizeof(TO);
+        const auto words = y.template cast_to<int32>();
+        for (unsigned w = 0; w < words.size(); ++w) {
+          const unsigned k = e + w * per_word;
+          const int32 word = words.get(w);
+          std::memcpy(out + (k / c_in) * Cfg::out_channels + offset + k % c_in, &word, 4);
+        }
+      }
+    }
+  }
+  for (; e < total; ++e)
+    out[(e / c_in) * Cfg::out_channels + offset + e % c_in] =
+        static_cast<TO>(detail::epilogue<Cfg>(detail::apply(static_cast<long long>(in[e]), Cfg::casts[Part])));
 }
 
 // Window geometry of a pool over channels-last rows: channels, input H x W, window, stride, leading pads,

@@ -141,6 +141,7 @@ void to_json(json& j, const LayerDesign& l) {
   if (!l.input_order.empty()) j["input_order"] = l.input_order;
   if (!l.inputs.empty()) j["inputs"] = l.inputs;
   if (!l.tensor_op.empty()) j["tensor_op"] = l.tensor_op;
+  if (!l.tensor_vector.empty()) j["tensor_vector"] = l.tensor_vector;
   if (l.rows_per_sample != 1) j["rows_per_sample"] = l.rows_per_sample;  // a Dense over tokens only
   if (!l.input_views.empty()) {  // channel views only
     j["input_views"] = json::array();
@@ -195,6 +196,7 @@ void from_json(const json& j, LayerDesign& l) {
   if (j.contains("input_order")) j.at("input_order").get_to(l.input_order);
   if (j.contains("inputs")) j.at("inputs").get_to(l.inputs);
   if (j.contains("tensor_op")) j.at("tensor_op").get_to(l.tensor_op);
+  if (j.contains("tensor_vector")) j.at("tensor_vector").get_to(l.tensor_vector);
   if (!l.inputs.empty() && l.inputs.front() != l.input_tensor)
     throw InputError(fmt::format("design: layer '{}': inputs[0] '{}' is not input_tensor '{}'", l.name, l.inputs.front(),
                                  l.input_tensor));

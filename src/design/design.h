@@ -53,6 +53,10 @@
 // layernorm.h, one kernel on one tile) "inputs": [tensor, ..] (every input tensor in the op's order;
 // "input_tensor" is the first) and "tensor_op": [..] (the op's geometry, LayerDesign::tensor_op). A
 // tensor-op layer on token tensors has "rows_per_sample" T: its tensors move as batch x T rows.
+// An Add or Concat layer whose requantisation runs (partly) as vector code has "tensor_vector":
+// [steps, relu_steps, v0, v1, ..] (LayerDesign::tensor_vector; kernels/tensor_ops_plan.h): the requant steps
+// of each input's chain (cast + fused Relu / Quantize), how many of them take a relu, and per input (Add:
+// one flag for both) 1 when it runs as 32-lane vectors; absent: scalar loops only.
 // Channel views (passes/channel_views.h: a channel Slice/Split with step 1, a Concat of same-typed inputs;
 // no kernel, no layer): "input_views": [{"input", "model_tensor", "channels": [b,e), "row_channels"}] (a
 // layer reading a Slice's output: its inputs[input] is the sliced array tensor, of which it reads channels
@@ -198,6 +202,10 @@ struct LayerDesign {
   // model between the op and output_tensor; a MatMul's inputs are the tensors before its head-split views.
   std::vector<std::string> inputs;
   std::vector<int64_t> tensor_op;
+  // design.json "tensor_vector" (Add / Concat with a vectorised chain; see the header comment): [steps,
+  // relu_steps, v0, v1, ..]; empty: scalar loops. Set by partition (the model's types decide), read by the
+  // cost model (tensor_op_layout.h kernel_cycles); the kernel takes the same decision from its Cfg.
+  std::vector<int64_t> tensor_vector;
   // Channel views (see the header comment): inputs read as a channel range of an array tensor, and the
   // output written as a channel range of a Concat's output buffer.
   std::vector<ChannelView> input_views;

@@ -24,8 +24,10 @@
 #pragma once
 #include <cstdint>
 #include <numeric>
+#include <optional>
 #include <string>
 
+#include "../../kernels/tensor_ops_plan.h"
 #include "design/design.h"
 
 namespace aie4ml::tensor_op_layout {
@@ -65,9 +67,11 @@ inline int64_t out_positions(const LayerDesign& l) { return l.out_features / out
 // Window taps per output element (1 for Add / Concat).
 inline int64_t taps(const LayerDesign& l) { return is_pool(l) ? l.tensor_op.at(KH) * l.tensor_op.at(KW) : 1; }
 
-// Estimated cycles of one kernel call for a batch (docs/performance-model.md "Tensor-op layers"): the
-// kernels are scalar loops; per output element 2 cycles per input code read (load, add / compare) and 4
-// for the cast and the fused epilogue (shift, round, saturate, store), plus 40 cycles of call overhead.
+// Estimated cycles of one kernel call for a batch (docs/performance-model.md "Tensor-op layers"): 40
+// cycles of call overhead, then per output element of the scalar loops 2 cycles per input code read
+// (load, add / compare) and 4 for the cast and the fused epilogue (shift, round, saturate, store); an Add
+// or Concat input with a vectorised chain (tensor_vector) runs whole 32-lane vectors at the cycles of
+// kernels/tensor_ops_plan.h tensor_vector_ops and only its last partial vector in the scalar loop.
 inline int64_t reads_per_output(const LayerDesign& l) {
   if (l.op == "Add") return 2;
   if (l.op == "Concat" || is_unary(l)) return 1;
@@ -85,9 +89,37 @@ inline int64_t attention_cycles(const LayerDesign& l, int64_t batch) {
   if (l.op == "Softmax") return 40 + batch * l.out_features * 10;
   return 40 + batch * (l.out_features * 20 + g[0] * 300);
 }
+// The per-vector operations of the vectorised part of input i (Add: i = 0, both inputs), from
+// LayerDesign::tensor_vector; nullopt: scalar loops.
+inline std::optional<kernels::tensor_vector_ops> vector_ops(const LayerDesign& l, size_t i) {
+  const auto& v = l.tensor_vector;
+  if (v.size() < 2 + i + 1 || v[2 + i] == 0) return std::nullopt;
+  const auto steps = static_cast<unsigned>(v[0]), relus = static_cast<unsigned>(v[1]);
+  const auto in = static_cast<unsigned>(l.input_bytes), out = static_cast<unsigned>(l.output_bytes);
+  if (l.op == "Add") return kernels::add_vector_ops(in, in, out, steps, relus);
+  const auto& g = l.tensor_op;
+  const int64_t offset = std::accumulate(g.begin() + 1, g.begin() + 1 + static_cast<std::ptrdiff_t>(i), int64_t{0});
+  const auto store = kernels::concat_store_kind(static_cast<unsigned>(g.at(i + 1)), static_cast<unsigned>(offset),
+                                                static_cast<unsigned>(out_channels(l)), out);
+  return kernels::concat_vector_ops(in, out, store, steps, relus);
+}
+
+// Cycles of `elements` codes of one chain: whole vectors when vectorised, the rest scalar.
+inline int64_t chain_cycles(const std::optional<kernels::tensor_vector_ops>& ops, int64_t elements, int64_t reads) {
+  const int64_t vectors = ops ? elements / kernels::tensor_vector_lanes : 0;
+  return vectors * (ops ? ops->cycles() : 0) +
+         (elements - vectors * kernels::tensor_vector_lanes) * kernels::scalar_cycles_per_element(static_cast<unsigned>(reads));
+}
+
 inline int64_t kernel_cycles(const LayerDesign& l, int64_t batch) {
   if (is_attention(l)) return attention_cycles(l, batch);
-  return 40 + batch * l.out_features * (2 * reads_per_output(l) + 4);
+  if (l.op == "Concat") {
+    int64_t c = 40;
+    for (size_t i = 0; i + 1 < l.tensor_op.size(); ++i) c += chain_cycles(vector_ops(l, i), batch * input_elements(l, i), 1);
+    return c;
+  }
+  if (l.op == "Add") return 40 + chain_cycles(vector_ops(l, 0), batch * l.out_features, 2);
+  return 40 + batch * l.out_features * kernels::scalar_cycles_per_element(static_cast<unsigned>(reads_per_output(l)));
 }
 
 // One copy of the buffer of input i / of the output (the whole batch).

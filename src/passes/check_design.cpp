@@ -143,6 +143,10 @@ class Checker {
     } else {
       ok = false;
     }
+    if (const auto& v = l.tensor_vector; !v.empty()) {  // [steps, relu_steps, one flag (Add) or one per input]
+      const size_t flags = l.op == "Add" ? 1 : l.op == "Concat" ? ins.size() : 0;
+      ok = ok && flags > 0 && v.size() == 2 + flags && v[0] >= 1 && v[1] >= 0 && v[1] <= v[0];
+    }
     if (!ok) {
       fail("layer-shape", "layer {}: op {} with {} input(s), geometry [{}] and {} kernel(s) is not a tensor-op layer the "
            "kernels take", l.name, l.op, ins.size(), fmt::join(g, ", "), l.kernels.size());

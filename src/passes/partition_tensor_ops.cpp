@@ -13,6 +13,7 @@
 #include "passes/partition_attention.h"
 #include "passes/partition.h"
 #include "passes/partition_conv.h"
+#include "passes/tensor_op_vector.h"
 #include "support/error.h"
 
 namespace aie4ml {
@@ -352,6 +353,7 @@ LayerDesign tensor_op_fields(const Op& op, const Model& model, const TensorOpReg
   l.out_padded = l.n_slice = l.out_features;
   l.tile_m = l.tile_k = l.tile_n = 1;
   l.batch_padded = batch;
+  l.tensor_vector = tensor_vector_plan(model, op, region.epilogue.at(op.name), l);
   l.cost = static_cast<double>(tensor_op_layout::kernel_cycles(l, batch));
   KernelInstance k;
   k.name = fmt::format("{}_c0_p0", kernel_prefix);

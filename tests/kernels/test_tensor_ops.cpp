@@ -2,7 +2,10 @@
 // GlobalAveragePool, with fused Relu / Quantize steps) built against emu/, bit for bit against the reference
 // interpreter (src/sim int_kernels: BinaryKernel, Relu, Quantize, ConcatKernel, MaxPoolKernel,
 // AveragePoolKernel) on channels-first models; the kernels see the same codes channels-last. Every
-// rounding and overflow mode of the cast, mixed scales, signed and unsigned, padding and ties.
+// rounding and overflow mode of the cast, mixed scales, signed and unsigned, padding and ties. Add and
+// Concat also with constant Cfgs (the vector path of kernels/tensor_ops_plan.h, or its scalar fallback),
+// their emulator counters against the plan's operation counts, and partition's plan
+// (passes/tensor_op_vector.h) and cost (design/tensor_op_layout.h kernel_cycles) of the same model.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +14,8 @@
 #include "codegen/output_activation.h"
 #include "dense_harness.h"
 #include "ir/model.h"
+#include "design/tensor_op_layout.h"
+#include "passes/tensor_op_vector.h"
 #include "sim/interpreter.h"
 #include "tensor_ops.h"
 
@@ -257,6 +262,220 @@ TEST(TensorOps, UnaryReluLeakyReluClipEveryRoundingAndOverflowMode) {
         ++cases;
       }
   EXPECT_EQ(cases, 3 * 28);
+}
+
+
+// ---- vector Add and Concat (tensor_ops_plan.h): constant Cfgs, every mode, 8/16-bit, partial vectors ----
+
+// An aligned copy of channels-last codes (vector loads and stores are aligned; the emulator checks).
+template <class T>
+AlignedArray<T> aligned(const std::vector<int64_t>& v) {
+  AlignedArray<T> a(v.size());
+  for (size_t i = 0; i < v.size(); ++i) a[i] = static_cast<T>(v[i]);
+  return a;
+}
+
+template <class T>
+constexpr FixedType code_type(int frac, RoundingMode r = RoundingMode::RndConv, OverflowMode o = OverflowMode::Sat) {
+  return FixedType{int(8 * sizeof(T)), frac, std::is_signed_v<T>, r, o};
+}
+
+constexpr requant_step kstep(int from_frac, const FixedType& to, bool relu = false) {
+  return {from_frac - to.frac, static_cast<unsigned>(to.width), to.is_signed, static_cast<tensor_rounding>(to.rounding),
+          static_cast<tensor_overflow>(to.overflow), relu};
+}
+
+// The counters one vector of a chain must produce (tensor_ops_plan.h), times `vectors`.
+void expect_vector_counts(const aie4ml_emu::op_counters& got, const kernels::tensor_vector_ops& per, int64_t vectors) {
+  EXPECT_EQ(int64_t(got.vector_loads), vectors * per.loads);
+  EXPECT_EQ(int64_t(got.load_bits), vectors * per.load_bits);
+  EXPECT_EQ(int64_t(got.vector_stores), vectors * per.stores);
+  EXPECT_EQ(int64_t(got.store_bits), vectors * per.store_bits);
+  EXPECT_EQ(int64_t(got.lane_extracts), vectors * per.word_stores);
+  EXPECT_EQ(int64_t(got.ups_ops), vectors * per.ups);
+  EXPECT_EQ(int64_t(got.acc_adds), vectors * per.acc_adds);
+  EXPECT_EQ(int64_t(got.srs_ops), vectors * per.srs);
+  EXPECT_EQ(int64_t(got.vector_alu_ops), vectors * per.alu);
+}
+
+// Add(a, b) -> s (cast), Relu -> r, Quantize -> y, with the types as template parameters so that the
+// kernel's Cfg is constant (the vector path's condition). Batch 5 x (5 channels x 6 positions) = 150
+// elements: 4 whole vectors and 22 scalar ones.
+template <class TA, class TB, class TS, class TO, int Fa, int Fb, int Fs, int Fy, RoundingMode R1, OverflowMode O1,
+          RoundingMode R2, OverflowMode O2>
+struct VecAdd {
+  static constexpr FixedType a = code_type<TA>(Fa), b = code_type<TB>(Fb), s = code_type<TS>(Fs, R1, O1),
+                             y = code_type<TO>(Fy, R2, O2);
+  static constexpr int f = Fa > Fb ? Fa : Fb;
+  static constexpr unsigned batch = 5, elements = 5 * 6;
+  static constexpr int lshift[2] = {f - Fa, f - Fb};
+  static constexpr requant_step cast = kstep(f, s);
+  static constexpr unsigned epilogue_steps = 2;
+  static constexpr requant_step epilogue[2] = {kstep(Fs, s, true), kstep(Fs, y)};
+};
+
+// Runs Cfg's Add against the interpreter; returns whether it ran as vectors (SRS counted), after checking
+// the counters against the plan and the cost model (partition's tensor_vector and kernel_cycles).
+template <class Cfg, class TA, class TB, class TO>
+bool check_vector_add(uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  constexpr int n = Cfg::batch * Cfg::elements;
+  const auto xa = random_codes(rng, n, Cfg::a.min_code(), Cfg::a.max_code());
+  const auto xb = random_codes(rng, n, Cfg::b.min_code(), Cfg::b.max_code());
+  Net net;
+  for (auto [name, t] : std::initializer_list<std::pair<const char*, FixedType>>{{"a", Cfg::a}, {"b", Cfg::b}, {"s", Cfg::s}, {"r", Cfg::s}, {"y", Cfg::y}})
+    net.act(name, {5, 2, 3}, t);
+  net.op(OpKind::Add, "add", {"a", "b"}, "s");
+  net.op(OpKind::Relu, "relu", {"s"}, "r");
+  net.op(OpKind::Quantize, "q", {"r"}, "y");
+  const auto ref = net.run({"a", "b"}, "y", {xa, xb}, Cfg::batch);
+  const auto ia = aligned<TA>(channels_last(xa, Cfg::batch, 5, 6)), ib = aligned<TB>(channels_last(xb, Cfg::batch, 5, 6));
+  AlignedArray<TO> out(n);
+  aie4ml_emu::reset_counters();
+  kernels::tensor_add<Cfg>(ia.data(), ib.data(), out.data());
+  const auto got = aie4ml_emu::counters;
+  std::vector<TO> result(out.data(), out.data() + n);
+  SCOPED_TRACE(Cfg::s.str() + " -> " + Cfg::y.str());
+  expect_channels_last_equal(result, ref, Cfg::batch, 5, 6);
+  // The partition's plan of the same model, and the cost model from it.
+  LayerDesign l;
+  l.name = l.op = "Add";
+  l.output_tensor = "y";
+  l.input_bytes = sizeof(TA), l.output_bytes = sizeof(TO);
+  l.tensor_op = {5, 6};
+  l.out_features = l.in_features = Cfg::elements;
+  l.tensor_vector = tensor_vector_plan(net.m, net.m.ops[0], {"relu", "q"}, l);
+  const bool vector = got.srs_ops > 0;
+  EXPECT_EQ(!l.tensor_vector.empty() && l.tensor_vector[2] == 1, vector);
+  const int64_t vectors = vector ? n / kernels::tensor_vector_lanes : 0;
+  const auto per = kernels::add_vector_ops(sizeof(TA), sizeof(TB), sizeof(TO), 3, 1);
+  expect_vector_counts(got, per, vectors);
+  EXPECT_EQ(tensor_op_layout::kernel_cycles(l, Cfg::batch),
+            40 + vectors * per.cycles() + (n - vectors * kernels::tensor_vector_lanes) * kernels::scalar_cycles_per_element(2));
+  return vector;
+}
+
+template <class TA, class TB, class TS, class TO, int Fa, int Fb, int Fs, int Fy, bool Uniform, int... Modes>
+int add_every_mode(std::integer_sequence<int, Modes...>) {
+  int vectors = 0;
+  ((vectors += check_vector_add<VecAdd<TA, TB, TS, TO, Fa, Fb, Fs, Fy, RoundingMode(Modes / 4), OverflowMode(Modes % 4),
+                                       Uniform ? RoundingMode(Modes / 4) : RoundingMode((Modes / 4 + 3) % 7),
+                                       Uniform ? OverflowMode(Modes % 4) : OverflowMode((Modes % 4 + 1) % 3)>,
+                               TA, TB, TO>(300 + Modes)),
+   ...);
+  return vectors;
+}
+
+TEST(TensorOps, VectorAddEveryRoundingAndOverflowModeBitExact) {
+  // 8-bit: inputs at fracs 4 and 6, sum at 3 (the cast drops 3 bits), Relu, into uint8 at 2. sat_zero
+  // (4 of 28 modes in the cast, and those of the Quantize) keeps the scalar loop.
+  EXPECT_EQ((add_every_mode<int8, int8, int8, uint8, 4, 6, 3, 2, true>(std::make_integer_sequence<int, 28>())), 21);
+  EXPECT_EQ((add_every_mode<int8, uint8, int8, int8, 2, 5, 4, 3, false>(std::make_integer_sequence<int, 28>())), 21);
+}
+
+TEST(TensorOps, VectorAdd16BitAndNegativeShiftsBitExact) {
+  using RM = RoundingMode;
+  using OM = OverflowMode;
+  // int16 + int16 aligned by 3 bits, cast drops 1 bit, then into int8.
+  EXPECT_TRUE((check_vector_add<VecAdd<int16, int16, int16, int8, 10, 7, 9, 5, RM::RndConv, OM::Sat, RM::Rnd, OM::Wrap>, int16, int16, int8>(401)));
+  EXPECT_TRUE((check_vector_add<VecAdd<int16, int16, int16, int16, 8, 8, 6, 4, RM::TrnZero, OM::SatSym, RM::RndInf, OM::Sat>, int16, int16, int16>(402)));
+  // uint8 + int8 into a finer int16 sum (cast shift -3: an exact left shift folded into the UPS).
+  EXPECT_TRUE((check_vector_add<VecAdd<uint8, int8, int16, int16, 2, 3, 6, 7, RM::RndMinInf, OM::Sat, RM::RndZero, OM::Sat>, uint8, int8, int16>(403)));
+  // int16 codes shifted 20 bits left do not fit acc32: the scalar loop.
+  EXPECT_FALSE((check_vector_add<VecAdd<int16, int16, int16, int16, 0, 20, 12, 12, RM::RndConv, OM::Sat, RM::RndConv, OM::Sat>, int16, int16, int16>(404)));
+}
+
+// Concat(a [C0], b [C1]) -> c, Quantize -> y, channels-last, batch 3 x 15 positions (partial vectors at
+// the end of each input). Store kinds: C0 = C1 = 32 (whole vectors), 8 + 4 (32-bit words, qdq_resnet's
+// cat), 16-bit 4 + 6 (words).
+template <class TA, class TB, class TO, unsigned C0, unsigned C1, int Fa, int Fb, int Fc, int Fy, RoundingMode R1,
+          OverflowMode O1, RoundingMode R2, OverflowMode O2>
+struct VecConcat {
+  static constexpr FixedType a = code_type<TA>(Fa), b = code_type<TB>(Fb), c = code_type<TO>(Fc, R1, O1),
+                             y = code_type<TO>(Fy, R2, O2);
+  static constexpr unsigned batch = 3, positions = 15, out_channels = C0 + C1;
+  static constexpr unsigned channels[2] = {C0, C1}, offsets[2] = {0, C0};
+  static constexpr requant_step casts[2] = {kstep(Fa, c), kstep(Fb, c)};
+  static constexpr unsigned epilogue_steps = 1;
+  static constexpr requant_step epilogue[1] = {kstep(Fc, y)};
+};
+
+// Returns how many of the two inputs ran as vectors.
+template <class Cfg, class TA, class TB, class TO>
+int check_vector_concat(uint64_t seed) {
+  constexpr unsigned c0 = Cfg::channels[0], c1 = Cfg::channels[1], p = Cfg::positions, batch = Cfg::batch;
+  std::mt19937_64 rng(seed);
+  const auto xa = random_codes(rng, batch * c0 * p, Cfg::a.min_code(), Cfg::a.max_code());
+  const auto xb = random_codes(rng, batch * c1 * p, Cfg::b.min_code(), Cfg::b.max_code());
+  Net net;
+  net.act("a", {c0, 3, 5}, Cfg::a);
+  net.act("b", {c1, 3, 5}, Cfg::b);
+  net.act("c", {c0 + c1, 3, 5}, Cfg::c);
+  net.act("y", {c0 + c1, 3, 5}, Cfg::y);
+  net.op(OpKind::Concat, "cat", {"a", "b"}, "c").attrs["axis"] = int64_t{1};
+  net.op(OpKind::Quantize, "q", {"c"}, "y");
+  const auto ref = net.run({"a", "b"}, "y", {xa, xb}, batch);
+  const auto ia = aligned<TA>(channels_last(xa, batch, c0, p));
+  const auto ib = aligned<TB>(channels_last(xb, batch, c1, p));
+  AlignedArray<TO> out(batch * (c0 + c1) * p);
+  LayerDesign l;
+  l.name = l.op = "Concat";
+  l.output_tensor = "y";
+  l.input_bytes = sizeof(TA), l.output_bytes = sizeof(TO);
+  l.tensor_op = {p, c0, c1};
+  l.out_features = (c0 + c1) * p;
+  l.in_features = c0 * p;
+  l.tensor_vector = tensor_vector_plan(net.m, net.m.ops[0], {"q"}, l);
+  SCOPED_TRACE(Cfg::c.str() + " -> " + Cfg::y.str());
+  int vector_parts = 0;
+  int64_t cycles = 40;
+  auto part = [&](auto run, unsigned channels, size_t i) {
+    aie4ml_emu::reset_counters();
+    run();
+    const auto got = aie4ml_emu::counters;
+    const bool vector = got.srs_ops > 0;
+    vector_parts += vector;
+    EXPECT_EQ(tensor_op_layout::vector_ops(l, i).has_value(), vector) << "input " << i;
+    const int64_t n = int64_t(batch) * p * channels, vectors = vector ? n / kernels::tensor_vector_lanes : 0;
+    const auto per = tensor_op_layout::vector_ops(l, i).value_or(kernels::tensor_vector_ops{});
+    expect_vector_counts(got, per, vectors);
+    cycles += vectors * per.cycles() + (n - vectors * kernels::tensor_vector_lanes) * kernels::scalar_cycles_per_element(1);
+  };
+  part([&] { kernels::tensor_concat_part<Cfg, 0>(ia.data(), out.data()); }, c0, 0);
+  part([&] { kernels::tensor_concat_part<Cfg, 1>(ib.data(), out.data()); }, c1, 1);
+  std::vector<TO> result(out.data(), out.data() + out.size());
+  expect_channels_last_equal(result, ref, batch, c0 + c1, p);
+  EXPECT_EQ(tensor_op_layout::kernel_cycles(l, batch), cycles);
+  return vector_parts;
+}
+
+template <class TA, class TB, class TO, unsigned C0, unsigned C1, int Fa, int Fb, int Fc, int Fy, int... Modes>
+int concat_every_mode(std::integer_sequence<int, Modes...>) {
+  int parts = 0;
+  ((parts += check_vector_concat<VecConcat<TA, TB, TO, C0, C1, Fa, Fb, Fc, Fy, RoundingMode(Modes / 4), OverflowMode(Modes % 4),
+                                           RoundingMode((Modes / 4 + 2) % 7), OverflowMode((Modes % 4 + 2) % 3)>,
+                                 TA, TB, TO>(500 + Modes)),
+   ...);
+  return parts;
+}
+
+TEST(TensorOps, VectorConcatEveryRoundingAndOverflowModeBitExact) {
+  // qdq_resnet's shape: uint8 8 + 4 channels (32-bit word stores), inputs at fracs 4 and 6 into 5, then a
+  // Quantize into 4; a cast with sat_zero (7 of 28) keeps the scalar loop for both inputs.
+  EXPECT_EQ((concat_every_mode<uint8, uint8, uint8, 8, 4, 4, 6, 5, 4>(std::make_integer_sequence<int, 28>())), 2 * 21);
+  // signed int8 inputs into uint8 (negatives saturate or wrap), whole-vector stores (32 + 32 channels).
+  EXPECT_EQ((concat_every_mode<int8, int8, uint8, 32, 32, 3, 7, 4, 2>(std::make_integer_sequence<int, 28>())), 2 * 21);
+}
+
+TEST(TensorOps, VectorConcat16BitAndFallbacksBitExact) {
+  using RM = RoundingMode;
+  using OM = OverflowMode;
+  // int16 4 + 6 channels (words), a finer output scale (cast shift -6 for input 1: exact left shift).
+  EXPECT_EQ((check_vector_concat<VecConcat<int16, int16, int16, 4, 6, 9, 3, 9, 8, RM::RndConv, OM::Sat, RM::Rnd, OM::SatSym>, int16, int16, int16>(601)), 2);
+  // 3 + 5 uint8 channels: no 32-bit words per row segment, the scalar loop.
+  EXPECT_EQ((check_vector_concat<VecConcat<uint8, uint8, uint8, 3, 5, 4, 6, 5, 4, RM::RndConv, OM::Sat, RM::RndConv, OM::Sat>, uint8, uint8, uint8>(602)), 0);
+  // A cast shifting int16 codes 20 bits left does not fit acc32: that input alone takes the scalar loop.
+  EXPECT_EQ((check_vector_concat<VecConcat<int16, int16, int16, 4, 6, 0, 20, 20, 20, RM::RndConv, OM::Wrap, RM::RndConv, OM::Wrap>, int16, int16, int16>(603)), 1);
 }
 
 }  // namespace

@@ -4,8 +4,9 @@
 # Concat on channels of operands at different scales, MaxPool, GlobalAveragePool, Flatten, Gemm) with the
 # hls4ml-style int8 config of verify_cnn.sh at batch 8 (conv2's kernel runs the batch in chunks of whole samples,
 # design.json "conv_chunk", because its whole-batch im2col would not fit the tile): Add, Concat,
-# MaxPool and GlobalAveragePool are tensor-op layers (design.json "inputs" / "tensor_op"), nothing runs on the
-# host, `aie4ml report` times them, and `aie4ml verify --samples 1000` is bit-exact on every layer and the output
+# MaxPool and GlobalAveragePool are tensor-op layers (design.json "inputs" / "tensor_op"; Add and Concat
+# vectorised, "tensor_vector"), nothing runs on the host, `aie4ml report` times them, and
+# `aie4ml verify --samples 1000` is bit-exact on every layer and the output
 # against the reference interpreter. Then qdq_cnn1d, whose AveragePool (window 3, pads 1) after a fused MaxPool is
 # a tensor-op layer read by the Dense through a channels-first Flatten. Two compiles of qdq_resnet are identical.
 # Then qdq_view_cnn1d (tests/models/make_slice_models.py): a channel Split, a Slice of a same-scale Concat and a
@@ -37,6 +38,9 @@ assert d["host_ops"] == [], d["host_ops"]
 layers = {l["name"]: l for l in d["layers"]}
 assert layers["residual"]["inputs"] == ["act2_q", "act_skip_q"] and layers["residual"]["output_tensor"] == "act3_q"
 assert layers["cat"]["inputs"] == ["act3_q", "act_branch_q"] and layers["cat"]["tensor_op"] == [64, 8, 4]
+# Add (cast, Relu, Quantize) and both Concat inputs (cast, Quantize; 32-bit word stores) run as vectors
+assert layers["residual"].get("tensor_vector") == [3, 1, 1], layers["residual"].get("tensor_vector")
+assert layers["cat"].get("tensor_vector") == [2, 0, 1, 1], layers["cat"].get("tensor_vector")
 assert all(l["kernels"][0]["variant"] == "tensor_op" for n, l in layers.items() if "tensor_op" in l)
 sb = {b["tensor"]: b for b in d["shared_buffers"]}
 assert sb["x"]["consumers"] == ["conv1", "skip", "branch"] and len(sb["x"]["readers"]) == 3, sb["x"]

@@ -39,6 +39,7 @@ class accum {
   // Load the lanes from a vector, shifted left by `shift` (integer accumulators only).
   template <typename T>
   void from_vector(const vector<T, Elems>& v, int shift = 0) {
+    AIE4ML_EMU_COUNT(ups_ops, 1);
     if constexpr (traits::is_float) {
       static_assert(aie4ml_emu::is_float_elem<T>, "from_vector: accfloat takes float or bfloat16 vectors");
       if (shift != 0) throw aie4ml_emu::emu_error("from_vector: floating-point accumulators take no shift");

@@ -1,5 +1,5 @@
 // aie4ml host emulation: operation counters. Built with AIE4ML_EMU_COUNT_OPS, every emulated vector
-// load/store, mmul issue, shift-round-saturate and cascade transfer is counted, so a test can check a
+// load/store, mmul issue, upshift, shift-round-saturate, lane move and cascade transfer is counted, so a test can check a
 // kernel's analytic cost (src/sim/kernel_cost.h) against what the kernel really executed.
 #pragma once
 #include <cstdint>
@@ -16,6 +16,8 @@ struct op_counters {
   std::uint64_t cascade_reads = 0, cascade_writes = 0;  // 512-bit cascade words
   std::uint64_t lane_inserts = 0;                   // vector::set (one scalar element into a register)
   std::uint64_t shuffles = 0;                       // aie::filter_even / filter_odd (one permute each)
+  std::uint64_t lane_extracts = 0;                  // vector::get (one element out into a scalar register)
+  std::uint64_t ups_ops = 0;                        // accum from_vector (upshift a vector into an accumulator)
 };
 
 inline thread_local op_counters counters{};

@@ -26,7 +26,10 @@ class vector {
     requires(sizeof...(Ts) == Elems && Elems > 1)
   vector(Ts... xs) : d_{static_cast<T>(xs)...} {}
 
-  T get(unsigned i) const { return d_[check(i)]; }
+  T get(unsigned i) const {
+    AIE4ML_EMU_COUNT(lane_extracts, 1);
+    return d_[check(i)];
+  }
   vector& set(T v, unsigned i) {
     AIE4ML_EMU_COUNT(lane_inserts, 1);
     d_[check(i)] = v;
