@@ -118,21 +118,24 @@ accum<Tag, N1 + N2> concat(const accum<Tag, N1>& a, const accum<Tag, N2>& b) {
 
 // The even (odd) groups of `step` consecutive elements of `v`, in order: half its elements (AIE API
 // aie::filter_even / aie::filter_odd; one permute on the AIE, counted as one shuffle).
+namespace detail {
 template <typename T, unsigned Elems>
-vector<T, Elems / 2> filter_even(const vector<T, Elems>& v, unsigned step = 1) {
-  if (step == 0 || Elems % (2 * step) != 0) throw aie4ml_emu::emu_error("aie::filter_even: step must divide half the vector");
+vector<T, Elems / 2> filter_groups(const vector<T, Elems>& v, unsigned step, bool odd, const char* name) {
+  if (step == 0 || Elems % (2 * step) != 0)
+    throw aie4ml_emu::emu_error(std::string(name) + ": step must divide half the vector");
   AIE4ML_EMU_COUNT(shuffles, 1);
   vector<T, Elems / 2> r;
-  for (unsigned i = 0; i < Elems / 2; ++i) r[i] = v[(i / step) * 2 * step + i % step];
+  for (unsigned i = 0; i < Elems / 2; ++i) r[i] = v[(i / step) * 2 * step + (odd ? step : 0) + i % step];
   return r;
+}
+}  // namespace detail
+template <typename T, unsigned Elems>
+vector<T, Elems / 2> filter_even(const vector<T, Elems>& v, unsigned step = 1) {
+  return detail::filter_groups(v, step, false, "aie::filter_even");
 }
 template <typename T, unsigned Elems>
 vector<T, Elems / 2> filter_odd(const vector<T, Elems>& v, unsigned step = 1) {
-  if (step == 0 || Elems % (2 * step) != 0) throw aie4ml_emu::emu_error("aie::filter_odd: step must divide half the vector");
-  AIE4ML_EMU_COUNT(shuffles, 1);
-  vector<T, Elems / 2> r;
-  for (unsigned i = 0; i < Elems / 2; ++i) r[i] = v[(i / step) * 2 * step + step + i % step];
-  return r;
+  return detail::filter_groups(v, step, true, "aie::filter_odd");
 }
 
 // ---- element-wise vector arithmetic ----
